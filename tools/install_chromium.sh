@@ -1,0 +1,9 @@
+#!/usr/bin/env bash
+# Headless Chromium for the docs/report/workbook browser checks (Debian's package; Playwright's own browser download needs the internet).
+command -v chromium >/dev/null 2>&1 && exit 0
+if [ "$(id -u)" = 0 ]; then
+  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) || echo "warning: could not install chromium; browser tests will fail" >&2
+else
+  echo "note: chromium is not installed and we are not root; install Debian's chromium for the browser tests" >&2
+fi
+exit 0
