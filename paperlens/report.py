@@ -173,7 +173,8 @@ def md_to_html(md:str, # Markdown: headings, paragraphs, lists, pipe tables, `co
         if para: out.append(f"<p>{_inline(' '.join(para))}</p>"); para.clear()
         if lst: out.append('<ul>' + ''.join(f'<li>{_inline(i)}</li>' for i in lst) + '</ul>'); lst.clear()
         if tbl:
-            rows = [[c.strip() for c in r.strip().strip('|').split('|')] for r in tbl if not re.fullmatch(r'\s*\|?[\s:|-]+\|?\s*', r)]
+            cells = lambda r: [c.strip() for c in re.split(r'(?<!\\)\|', re.sub(r'^\s*\||(?<!\\)\|\s*$', '', r))]
+            rows = [cells(r) for r in tbl if not re.fullmatch(r'\s*\|?[\s:|-]+\|?\s*', r)]
             if rows:
                 head = ''.join(f'<th>{_inline(c)}</th>' for c in rows[0])
                 body = ''.join('<tr>' + ''.join(f'<td>{_inline(c)}</td>' for c in r) + '</tr>' for r in rows[1:])
@@ -215,7 +216,7 @@ def table_html(df:pd.DataFrame, # any table
     "An escaped HTML table of `df` (no index)"
     head = ''.join(f'<th>{html.escape(str(c))}</th>' for c in df.columns)
     body = ''.join('<tr>' + ''.join(f'<td>{html.escape(_cell(v))}</td>' for v in row) + '</tr>' for row in df.itertuples(index=False))
-    return f'<table class="{cls}"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
+    return f'<div class="tbl"><table class="{cls}"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></div>'
 
 # %% ../nbs/08_report.ipynb
 @dataclass
@@ -303,7 +304,7 @@ h3{font-size:1.1rem;margin-top:1.6rem} nav a{margin-right:.9rem}
 figure{margin:1.2rem 0;text-align:center} figure img{max-width:100%;height:auto;border:1px solid #eef1f5} figure.prisma_flow img{max-width:560px}
 figcaption{font-size:.9rem;color:#5a6472}
 table{border-collapse:collapse;margin:1rem 0;font-size:.9rem;width:100%} th,td{border:1px solid #dde3ec;padding:.3rem .5rem;text-align:left;vertical-align:top}
-th{background:#f3f6fa} .csl-entry{margin:.4rem 0 .4rem 2rem;text-indent:-2rem} code{font-size:.9em;background:#f3f6fa;padding:0 .2em}
+th{background:#f3f6fa} td{overflow-wrap:anywhere} .tbl{overflow-x:auto} p,li{overflow-wrap:break-word} .csl-entry{margin:.4rem 0 .4rem 2rem;text-indent:-2rem} code{font-size:.9em;background:#f3f6fa;padding:0 .2em}
 .meta{color:#5a6472;font-size:.9rem}
 """
 
@@ -479,10 +480,10 @@ def review(*paths:str|Path,  # files or folders, any supported format
            **kw,              # passed on to `fit_topics`
           )->Bundle:
     "Run the whole review on `paths` and write the bundle into `out`"
+    input_files(*paths); check_out(out)
     from tqdm.auto import tqdm
     from paperlens.ingest import read
     from paperlens.topics import fit_topics
-    input_files(*paths); check_out(out)
     settings = _settings(style, seed, nr_topics, model, fmt, decisions, kw)
     with tqdm(total=3, desc='ingest', disable=not progress, leave=False) as bar:
         corpus = read(*paths, fmt=fmt, decisions=decisions)

@@ -1,0 +1,217 @@
+"""Ingest benchmark: records/s and peak memory of `paperlens.parse.parse_file` per format, side by side with the libraries alone.
+
+    nice -n 10 .venv/bin/python benchmarks/bench_ingest.py            # 100,000 records per format (a few minutes on 2 cores)
+    .venv/bin/python benchmarks/bench_ingest.py --n 5000 --out -      # a quick look, table to stdout
+
+It generates a corpus of `--n` records in every supported format from the seed abstracts (examples/seeds/; no network), then times,
+each in a fresh subprocess so that peak memory (ru_maxrss) belongs to that run alone:
+  * `parse_file` on each generated file and on the five seeds;
+  * the library a format is built on, alone, on the same file (bibtexparser.parse_string, rispy.loads, json, csv, xml.etree);
+  * `paperlens.ingest.read` end to end (parse + clean + dedupe), when that module exists.
+It writes a Markdown table to benchmarks/results/ingest.md. This is a measurement, not a test: nothing fails on a slow machine.
+"""
+from __future__ import annotations
+import argparse, csv, io, json, os, platform, random, resource, subprocess, sys, tempfile, time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+SEEDS = ROOT/'examples'/'seeds'
+
+# ---------------------------------------------------------------------------------------------------------------- corpus
+def seed_pool():
+    "Titles, author lists, abstracts and arXiv ids from the seeds, to recombine into a large corpus"
+    from paperlens.parse import parse_file
+    recs = [r for f in sorted(SEEDS.glob('*.txt')) for r in parse_file(f).records]
+    abstracts = [' '.join(r['abstract'].split()) for r in recs if r['abstract']]
+    titles = [r['title'] for r in recs if r['title']] + [' '.join(a.split()[:9]).rstrip('.,;:') for a in abstracts]
+    authors = [r['authors'] for r in recs if r['authors']]
+    return titles, authors, abstracts
+
+def corpus(n:int, seed:int=0)->list[dict]:
+    titles, authors, abstracts = seed_pool()
+    rnd = random.Random(seed)
+    out = []
+    for i in range(n):
+        y = rnd.randint(2015, 2024); m = rnd.randint(1, 12)
+        out.append(dict(key=f"paper{i}", title=f"{rnd.choice(titles)} ({i})", authors=rnd.choice(authors), abstract=rnd.choice(abstracts),
+                        year=y, month=m, arxiv=f"{y % 100:02d}{m:02d}.{i % 100000:05d}", version=rnd.choice([None, 1, 2]),
+                        doi=f"10.5555/bench.{i}", venue=rnd.choice(['Advances in Neural Information Processing Systems', 'Transactions of the ACL',
+                                                                     'Proceedings of ICML', 'arXiv preprint'])))
+    return out
+
+_MON = 'jan feb mar apr may jun jul aug sep oct nov dec'.split()
+def names(r, fmt='{family}, {given}'): return [fmt.format(**a) for a in r['authors']]
+def aid(r): return r['arxiv'] + (f"v{r['version']}" if r['version'] else '')
+
+def w_abstract_list(rs): return 'Jane Doe\nExample University\n' + ''.join(f"Abstract:{r['abstract']}\n" for r in rs)
+def w_viewer(rs):
+    head = 'arxiv_id\nstringlengths 9\n12\n| abstract\nstringlengths 402\n13.8k\n|\n---|---|\n'
+    body = ''.join(f"{aid(r)}\n|\n" + r['abstract'].replace('. ', '.\n', 2) + '\n|\n' for r in rs)
+    return head + body + 'Subsets and Splits\nNo community queries yet\n'
+def w_profile(rs): return 'Doe, Jane\n' + ''.join(f"{r['title']}\n{', '.join(names(r))}\n{r['abstract']}\n" for r in rs)
+def w_bibtex(rs):
+    return '@string{nips = {Advances in Neural Information Processing Systems}}\n\n' + ''.join(
+        f"@article{{{r['key']},\n  title = {{{r['title']}}},\n  author = {{{' and '.join(names(r))}}},\n  journal = {{{r['venue']}}},\n"
+        f"  year = {{{r['year']}}},\n  month = {_MON[r['month']-1]},\n  doi = {{{r['doi']}}},\n  eprint = {{{aid(r)}}},\n  archiveprefix = {{arXiv}},\n"
+        f"  abstract = {{{r['abstract']}}},\n}}\n\n" for r in rs)
+def w_ris(rs):
+    return ''.join('TY  - JOUR\n' + f"TI  - {r['title']}\n" + ''.join(f"AU  - {a}\n" for a in names(r)) + f"T2  - {r['venue']}\n"
+                   f"PY  - {r['year']}\nDA  - {r['year']}/{r['month']:02d}//\nDO  - {r['doi']}\nUR  - http://arxiv.org/abs/{aid(r)}\n"
+                   f"AB  - {r['abstract']}\nID  - {r['key']}\nER  - \n\n" for r in rs)
+def w_csl(rs):
+    return json.dumps([{'id': r['key'], 'type': 'article-journal', 'title': r['title'], 'author': r['authors'], 'container-title': r['venue'],
+                        'issued': {'date-parts': [[r['year'], r['month']]]}, 'DOI': r['doi'], 'URL': f"http://arxiv.org/abs/{aid(r)}",
+                        'abstract': r['abstract']} for r in rs], indent='\t', ensure_ascii=False)
+def w_jsonl(rs):
+    return ''.join(json.dumps({'id': aid(r), 'title': r['title'], 'authors': names(r, '{given} {family}'), 'year': r['year'], 'doi': r['doi'],
+                               'journal': r['venue'], 'abstract': r['abstract']}, ensure_ascii=False) + '\n' for r in rs)
+SCOPUS = ['Authors', 'Author full names', 'Author(s) ID', 'Title', 'Year', 'Source title', 'Volume', 'Issue', 'Art. No.', 'Page start', 'Page end',
+          'Page count', 'Cited by', 'DOI', 'Link', 'Abstract', 'Author Keywords', 'Index Keywords', 'Publisher', 'Document Type', 'Source', 'EID']
+def w_csv(rs):
+    buf = io.StringIO(); w = csv.writer(buf, quoting=csv.QUOTE_ALL, lineterminator='\n'); w.writerow(SCOPUS)
+    for r in rs:
+        row = dict(Authors='; '.join(f"{a['family']} {a['given'][:1]}." for a in r['authors']), **{'Author full names': '; '.join(f"{n} (5720{i})" for i, n in enumerate(names(r)))},
+                   Title=r['title'], Year=r['year'], **{'Source title': r['venue']}, DOI=r['doi'], Abstract=r['abstract'], **{'Document Type': 'Article'},
+                   Source='Scopus', EID=f"2-s2.0-{r['key']}")
+        w.writerow([row.get(c, '') for c in SCOPUS])
+    return '\ufeff' + buf.getvalue()
+def w_wos(rs):
+    return 'FN Clarivate Analytics Web of Science\nVR 1.0\n' + ''.join(
+        'PT J\nAU ' + '\n   '.join(names(r)) + f"\nTI {r['title']}\nSO {r['venue'].upper()}\nAB {r['abstract']}\nPD {_MON[r['month']-1].upper()}\n"
+        f"PY {r['year']}\nDI {r['doi']}\nUT WOS:{r['key']}\nER\n\n" for r in rs) + 'EF\n'
+def w_atom(rs):
+    from xml.sax.saxutils import escape as e
+    return ('<?xml version="1.0" encoding="UTF-8"?>\n<feed xmlns="http://www.w3.org/2005/Atom">\n  <title>ArXiv Query</title>\n' + ''.join(
+        f"  <entry>\n    <id>http://arxiv.org/abs/{aid(r)}</id>\n    <published>{r['year']}-{r['month']:02d}-01T00:00:00Z</published>\n"
+        f"    <title>{e(r['title'])}</title>\n    <summary>{e(r['abstract'])}</summary>\n"
+        + ''.join(f"    <author><name>{e(n)}</name></author>\n" for n in names(r, '{given} {family}')) + '  </entry>\n' for r in rs) + '</feed>\n')
+
+WRITERS = {'abstract-list': ('abstracts.txt', w_abstract_list), 'viewer-dump': ('viewer.txt', w_viewer), 'profile': ('profile.txt', w_profile),
+           'bibtex': ('corpus.bib', w_bibtex), 'ris': ('corpus.ris', w_ris), 'csl-json': ('corpus.json', w_csl), 'jsonl': ('corpus.jsonl', w_jsonl),
+           'csv': ('scopus.csv', w_csv), 'wos': ('savedrecs.txt', w_wos), 'atom': ('arxiv.xml', w_atom)}
+
+# ------------------------------------------------------------------------------------------------------------ measuring
+LIBS = {  # the library a format is built on, alone: parse the same text, no mapping, no line spans
+    'bibtex': ('bibtexparser 2.1 parse_string', "import bibtexparser, logging; logging.disable(logging.WARNING); n = len(bibtexparser.parse_string(text).entries)"),
+    'ris': ('rispy loads', "import rispy; n = len(rispy.loads(text))"),
+    'csl-json': ('json.loads', "import json; n = len(json.loads(text))"),
+    'jsonl': ('json.loads per line', "import json; n = sum(1 for l in text.splitlines() if l.strip() and json.loads(l))"),
+    'csv': ('csv.DictReader', "import csv, io; csv.field_size_limit(2**31-1); n = sum(1 for _ in csv.DictReader(io.StringIO(text)))"),
+    'atom': ('xml.etree fromstring', "import xml.etree.ElementTree as ET; n = len(ET.fromstring(text.encode()).findall('{http://www.w3.org/2005/Atom}entry'))"),
+}
+
+def _child(kind, arg, fmt):
+    "Run in a fresh process: time one job, report records, seconds and peak RSS"
+    import gc
+    if kind == 'parse':
+        from paperlens.parse import parse_file, _load_formats
+        _load_formats()
+        paths = arg.split(os.pathsep); reps = int(fmt)
+        t, c = time.perf_counter(), time.process_time()
+        for _ in range(reps): n = sum(len(parse_file(p).records) for p in paths)
+        dt, dc = (time.perf_counter() - t) / reps, (time.process_time() - c) / reps
+    elif kind == 'lib':
+        text = Path(arg).read_text(encoding='utf-8-sig'); ns = {'text': text}
+        t, c = time.perf_counter(), time.process_time(); exec(LIBS[fmt][1], ns); dt, dc = time.perf_counter() - t, time.process_time() - c; n = ns['n']
+    elif kind == 'ingest':
+        from paperlens.ingest import read
+        paths = arg.split(os.pathsep)
+        t, c0 = time.perf_counter(), time.process_time(); c = read(*paths); dt, dc = time.perf_counter() - t, time.process_time() - c0; n = len(c.records)
+    print(json.dumps({'records': n, 'seconds': dt, 'cpu': dc, 'maxrss_mb': resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+
+def run_child(kind, arg, fmt):
+    r = subprocess.run([sys.executable, __file__, '--child', kind, arg, str(fmt)], capture_output=True, text=True, cwd=ROOT,
+                       env={**os.environ, 'HF_HUB_OFFLINE': '1', 'TRANSFORMERS_OFFLINE': '1'})
+    if r.returncode: return {'error': (r.stderr.strip().splitlines() or ['?'])[-1][:120]}
+    return json.loads(r.stdout.strip().splitlines()[-1])
+
+def baseline_rss():
+    r = subprocess.run([sys.executable, '-c', "import resource, paperlens.parse, paperlens.formats, bibtexparser, rispy; "
+                        "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)"], capture_output=True, text=True, cwd=ROOT)
+    return float(r.stdout.strip() or 0)
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split('\n')[0])
+    ap.add_argument('--n', type=int, default=100_000, help='records per format')
+    ap.add_argument('--formats', default=','.join(WRITERS), help='comma-separated formats to measure')
+    ap.add_argument('--out', default=str(ROOT/'benchmarks'/'results'/'ingest.md'), help="Markdown table path, or '-' for stdout")
+    ap.add_argument('--no-ingest', action='store_true', help='skip paperlens.ingest.read even when it exists')
+    a = ap.parse_args()
+    fmts = [f for f in a.formats.split(',') if f]
+    tmp = Path(tempfile.mkdtemp(prefix='paperlens-bench-'))
+    print(f"generating {a.n:,} records per format in {tmp} ...", file=sys.stderr)
+    recs, rows = corpus(a.n), []
+    base = baseline_rss()
+    for fmt in fmts:
+        name, w = WRITERS[fmt]
+        p = tmp/name; p.write_text(w(recs), encoding='utf-8')
+        mb = p.stat().st_size / 2**20
+        r = run_child('parse', str(p), 1)
+        lib = run_child('lib', str(p), fmt) if fmt in LIBS else None
+        if 'error' in r: print(f"{fmt}: {r['error']}", file=sys.stderr)
+        rows.append(dict(what=f"`parse_file` {fmt}", mb=mb, **r, lib=LIBS.get(fmt, ('',))[0], lib_res=lib))
+        print(f"{fmt:14s} {mb:7.1f} MB  {r.get('records', 0):>8,} rec  {r.get('cpu', 0):7.2f} CPU s  {fmt_rate(rate(r)):>9} rec/s  "
+              f"peak {r.get('maxrss_mb', 0):6.0f} MB" + (f"   | {LIBS[fmt][0]}: {fmt_rate(rate(lib))} rec/s" if lib else ''), file=sys.stderr)
+        p.unlink()
+    seeds = os.pathsep.join(str(f) for f in sorted(SEEDS.glob('*.txt')))
+    s = run_child('parse', seeds, 50)
+    rows.append(dict(what='`parse_file` on the five seeds (140 records)', mb=sum(f.stat().st_size for f in SEEDS.glob('*.txt')) / 2**20, **s, lib='', lib_res=None))
+    ingest = []
+    has_ingest = (ROOT/'paperlens'/'ingest.py').exists() and not a.no_ingest
+    if has_ingest:
+        ingest.append(('seeds (5 files, 140 records)', run_child('ingest', seeds, 0)))
+        for fmt in ('jsonl', 'bibtex'):
+            if fmt not in fmts: continue
+            name, w = WRITERS[fmt]; p = tmp/f"ingest_{name}"; p.write_text(w(recs[:min(a.n, 20_000)]), encoding='utf-8')
+            ingest.append((f"{fmt}, {min(a.n, 20_000):,} records", run_child('ingest', str(p), 0))); p.unlink()
+    md = report(rows, ingest, has_ingest, a.n, base)
+    if a.out == '-': print(md)
+    else:
+        Path(a.out).parent.mkdir(parents=True, exist_ok=True); Path(a.out).write_text(md, encoding='utf-8'); print(f"wrote {a.out}", file=sys.stderr)
+    tmp.rmdir()
+
+def rate(r, key='cpu'): return r['records'] / r[key] if r and 'error' not in r and r.get(key) else None
+def fmt_rate(x): return f"{x:,.0f}" if x else '–'
+
+def report(rows, ingest, has_ingest, n, base):
+    fmt_rows = [r for r in rows if 'seeds' not in r['what'] and 'records' in r]
+    tot_n = sum(r['records'] for r in fmt_rows)
+    tot_c, tot_w = sum(r['cpu'] for r in fmt_rows), sum(r['seconds'] for r in fmt_rows)
+    bib = next((r for r in fmt_rows if r['what'].endswith('bibtex')), None)
+    lines = ["# Ingest benchmark", "",
+             f"Generated by `nice -n 10 python benchmarks/bench_ingest.py` on {time.strftime('%Y-%m-%d')} · Python {platform.python_version()} · "
+             f"{platform.machine()}, {os.cpu_count()} cores, shared with other jobs while it ran (load average {os.getloadavg()[0]:.1f} at the end) · "
+             f"{n:,} generated records per format (recombined seed titles, authors and abstracts; about 1.3 kB of abstract each).", "",
+             "Each measurement runs in a fresh process. *records/s* is records per second of that process's CPU time, which a busy shared machine "
+             "disturbs less than wall-clock time; the wall-clock rate is given beside it. *Peak RSS* is the process's maximum resident memory "
+             f"(the interpreter with paperlens, bibtexparser and rispy imported is {base:.0f} MB of it). *Library alone* parses the same file with "
+             "the library the format is built on, without mapping to records, line spans or notes.", "",
+             "| input | file MB | records | CPU s | records/s | wall records/s | peak RSS MB | library alone | library records/s |",
+             "|---|---:|---:|---:|---:|---:|---:|---|---:|"]
+    for r in rows:
+        if 'error' in r: lines.append(f"| {r['what']} | {r['mb']:.1f} | error: {r['error']} | | | | | | |"); continue
+        lr = r['lib_res']
+        lines.append(f"| {r['what']} | {r['mb']:.1f} | {r['records']:,} | {r['cpu']:.2f} | {fmt_rate(rate(r))} | {fmt_rate(rate(r, 'seconds'))} | "
+                     f"{r['maxrss_mb']:.0f} | {r['lib']} | {fmt_rate(rate(lr)) if lr and 'error' not in lr else ''} |")
+    if tot_c:
+        lines += ["", f"**Overall: {tot_n:,} records in {tot_c:.1f} CPU s = {tot_n / tot_c:,.0f} records/s** "
+                  f"({tot_n / tot_w:,.0f} records/s by wall clock) across the {len(fmt_rows)} formats; target ≥ 20,000 records/s."]
+    if bib and 'cpu' in bib and bib['lib_res'] and 'error' not in bib['lib_res']:
+        others = [r for r in fmt_rows if r is not bib]
+        o_n, o_c = sum(r['records'] for r in others), sum(r['cpu'] for r in others)
+        lines += ["", f"BibTeX is the bottleneck: bibtexparser 2.1's `parse_string` alone reads {fmt_rate(rate(bib['lib_res']))} entries/s, "
+                  f"and `parse_file` on BibTeX ({fmt_rate(rate(bib))} records/s) spends {bib['lib_res']['cpu'] / bib['cpu']:.0%} of its time inside it. "
+                  f"BibTeX takes {bib['cpu'] / tot_c:.0%} of the total time; the other {len(others)} formats together run at {o_n / o_c:,.0f} records/s."]
+    if has_ingest:
+        lines += ["", "## `paperlens.ingest.read` end to end (parse + clean + dedupe)", "",
+                  "| input | records out | CPU s | records/s | wall records/s | peak RSS MB |", "|---|---:|---:|---:|---:|---:|"]
+        for what, r in ingest:
+            lines.append(f"| {what} | error: {r['error']} | | | | |" if 'error' in r else
+                         f"| {what} | {r['records']:,} | {r['cpu']:.2f} | {fmt_rate(rate(r))} | {fmt_rate(rate(r, 'seconds'))} | {r['maxrss_mb']:.0f} |")
+    else: lines += ["", "`paperlens.ingest.read` did not exist when this was run; only parsing is measured."]
+    return '\n'.join(lines) + '\n'
+
+if __name__ == '__main__':
+    if len(sys.argv) > 1 and sys.argv[1] == '--child': _child(*sys.argv[2:5])
+    else: main()
