@@ -113,6 +113,7 @@ def who(rec:dict, # a record dict
     if rec.get('doi'): return f"doi:{rec['doi']}"
     return '[untitled record]'
 
+# %% ../nbs/07_cite.ipynb
 def when(rec:dict)->str:
     "The year of `rec` for a citation, or 'n.d.'"
     y = year_of(rec)
@@ -147,7 +148,7 @@ def suffixes(records:pd.DataFrame|list, # records table or list of record dicts
 # %% ../nbs/07_cite.ipynb
 def _csl_item(r, key):
     aid = r.get('arxiv_id')
-    it = {'id': key, 'type': r.get('type') or 'article'}
+    it = {'id': key, 'type': r.get('type') or ('article' if aid else 'document')}
     if r.get('title'): it['title'] = r['title']
     au = [{k: a[k] for k in ('family', 'given', 'literal') if a.get(k)} for a in (r.get('authors') or [])]
     if au: it['author'] = [a for a in au if a]
@@ -214,19 +215,23 @@ def bibliography(records:pd.DataFrame|list, # records table or list of record di
     from citeproc import CitationStylesStyle, CitationStylesBibliography, Citation, CitationItem, formatter
     from citeproc.source.json import CiteProcJSON
     if fmt not in ('text', 'html'): raise ValueError(f"bibliography fmt {fmt!r}: use 'text' or 'html'")
+    path = _style_path(style)
+    with warnings.catch_warnings():
+        warnings.simplefilter('ignore')
+        try: csl = CitationStylesStyle(str(path), validate=False)
+        except Exception as e: raise ValueError(f"{path}: not a usable CSL style ({type(e).__name__}: {e})") from None
     recs = as_dicts(records)
     items = [_display_item(r, k) for r, k in zip(recs, cite_keys(records))]
     if not items: return []
     rid = {it['id'].lower(): r['id'] for it, r in zip(items, recs)}
     with warnings.catch_warnings():
         warnings.simplefilter('ignore')
-        csl = CitationStylesStyle(str(_style_path(style)), validate=False)
         bib = CitationStylesBibliography(csl, CiteProcJSON(items), formatter.html if fmt == 'html' else formatter.plain)
         for it in items: bib.register(Citation([CitationItem(it['id'])]))
         bib.sort()
         by_key = {it['id'].lower(): it for it in items}
         out = [(rid[str(k).lower()], _tidy(str(e), by_key[str(k).lower()], fmt)) for k, e in zip(bib.keys, bib.bibliography())]
-    if 'citation-format="author-date"' in Path(_style_path(style)).read_text(errors='ignore'):
+    if 'citation-format="author-date"' in Path(path).read_text(errors='ignore'):
         sfx, byid = suffixes(records), {r['id']: r for r in recs}
         out = [(i, _with_suffix(e, when(byid[i]), sfx[i]) if i in sfx else e) for i, e in out]
     return out if with_ids else [e for _, e in out]
@@ -236,16 +241,19 @@ _TEX = {'\\': r'\textbackslash{}', '{': r'\{', '}': r'\}', '$': r'\$', '&': r'\&
         '~': r'\textasciitilde{}', '^': r'\textasciicircum{}'}
 _TEX_RE = re.compile(r'[\\{}$&%#_~^]')
 
-def tex_escape(s:str)->str:
+def tex_escape(s:str, # text
+               ligatures:bool=False, # also keep `--`, ``` `` ``` and `''` from becoming dashes and quotes
+              )->str:
     "Escape the characters LaTeX treats specially in `s` and collapse white space; Unicode stays as it is"
-    return _TEX_RE.sub(lambda m: _TEX[m[0]], re.sub(r'\s+', ' ', str(s)))
+    s = _TEX_RE.sub(lambda m: _TEX[m[0]], re.sub(r'\s+', ' ', str(s)))
+    return re.sub(r"([-`'])(?=\1)|([!?])(?=`)", lambda m: m[0] + '{}', s) if ligatures else s
 
 def _protect(title):
     brace = lambda m: '{' + m[0] + '}' if any(re.match(r'.+[A-Z]', p) for p in m[0].split('-')) else m[0]
-    return re.sub(r'(?<![\\\w])[A-Za-z0-9][\w-]*', brace, tex_escape(title))
+    return re.sub(r'(?<![\\\w])[A-Za-z0-9][\w-]*', brace, tex_escape(title, True))
 
 def _bib_name(a):
-    fam, giv = tex_escape(a.get('family') or a.get('literal') or ''), tex_escape(a.get('given') or '')
+    fam, giv = tex_escape(a.get('family') or a.get('literal') or '', True), tex_escape(a.get('given') or '', True)
     if re.search(r'\band\b|,', fam): fam = '{' + fam + '}'
     return f'{fam}, {giv}' if giv else fam
 
@@ -259,14 +267,14 @@ def _bib_entry(r, key):
     typ = _BIBTYPE.get(r.get('type') or '', 'misc')
     f = {}
     if r.get('authors'): f['author'] = ' and '.join(_bib_name(a) for a in r['authors'])
-    else: f['key'] = tex_escape(who(r))
+    else: f['key'] = tex_escape(who(r), True)
     if r.get('title'): f['title'] = _protect(r['title'])
-    if r.get('venue'): f[_VENUE.get(typ, 'howpublished')] = tex_escape(r['venue'])
+    if r.get('venue'): f[_VENUE.get(typ, 'howpublished')] = tex_escape(r['venue'], True)
     if (y := year_of(r)) is not None: f['year'] = str(y)
     if r.get('month'): f['month'] = str(int(r['month']))
     for src, dst in (('volume', 'volume'), ('issue', 'number'), ('pages', 'pages'), ('publisher', 'publisher'),
                      ('doi', 'doi'), ('url', 'url')):
-        if r.get(src): f[dst] = tex_escape(r[src]) if dst not in ('doi', 'url') else str(r[src])
+        if r.get(src): f[dst] = tex_escape(r[src], True) if dst not in ('doi', 'url') else str(r[src])
     if r.get('arxiv_id'):
         f['eprint'], f['archiveprefix'] = r['arxiv_id'], 'arXiv'
         f.setdefault('url', f"https://arxiv.org/abs/{r['arxiv_id']}")

@@ -149,15 +149,18 @@ def fix_latex(text:str)->tuple[str, list, list]:
     return text, changes, flags
 
 # %% ../nbs/02_clean.ipynb
-_FOOTNOTE_URL = re.compile(r'(?<=[a-z\)])(\d{1,3})(?=https?://)')
+_FOOTNOTE_URL = re.compile(r'(?<=[a-z]{3})(\d{1,3})(?=https?://)')
 _FOOTNOTE_SUP = re.compile(r'(?<=[a-z]{2})[¹²³⁴⁵⁶⁷⁸⁹⁰]+(?![\w¹²³⁴⁵⁶⁷⁸⁹⁰])')
-_URL_GLUE = re.compile(r'(?<=[a-z\)])(?=https?://)')
+_SUPS = re.compile('[¹²³⁴⁵⁶⁷⁸⁹⁰]')
+_URL_GLUE = re.compile(r'(?<=[\w)])(?=https?://)')
 
 def fix_footnotes(text:str)->tuple[str, list]:
     "Drop footnote markers glued to words (`community111https://...` -> `community https://...`)"
-    text, c1 = _sub(_FOOTNOTE_URL, lambda m: ' ', text)
-    text, c2 = _sub(_URL_GLUE, lambda m: ' ', text)
-    text, c3 = _sub(_FOOTNOTE_SUP, lambda m: '', text)
+    c1 = c2 = c3 = []
+    if 'http' in text:
+        text, c1 = _sub(_FOOTNOTE_URL, lambda m: ' ', text)
+        text, c2 = _sub(_URL_GLUE, lambda m: ' ', text)
+    if _SUPS.search(text): text, c3 = _sub(_FOOTNOTE_SUP, lambda m: '', text)
     return text, c1 + c2 + c3
 
 # %% ../nbs/02_clean.ipynb
@@ -169,21 +172,24 @@ def _words():
 
 def _count(w): return _words().UNIGRAMS.get(w, 0)
 
-_HYPHEN = re.compile(r'\b([a-z]{2,})- ([a-z]{2,})\b')
+_HYPHEN = re.compile(r'\b([a-z]{2,})-(?:[ \t]+|[ \t]*\n[ \t]*)([a-z]{2,})\b')
 
 def fix_hyphenation(text:str)->tuple[str, list]:
     "Join words split by a line-break hyphen (`repre- sentation`)"
     def join(m):
         a, b = m.groups()
         if _count(a + b) >= 1e4 and _count(a) < 1e6: return a + b
-    return _sub(_HYPHEN, join, text)
+    return _sub(_HYPHEN, join, text) if ('- ' in text or '-\n' in text) else (text, [])
 
 # %% ../nbs/02_clean.ipynb
 GLUE_MIN_LEN = 12   # shortest glued token we try to split; raise it to split less
+
+# %% ../nbs/02_clean.ipynb
 _FUNCTION = set('a an the and or of to in on is are be by as at we it its for our but not can via how that this with from into than'.split())
 _PREFIX = set('pre re un non sub post inter intra multi over under super hyper meta semi auto self cross co de mis out up down fine zero few one two data feed key back fast'.split())
-_TOKEN = re.compile(r'(?<![\w/.@:#-])[a-z]+(?![\w/@-]|\.[a-z])')
+_TOKEN = r'[a-z]{%d,}'
 
+@lru_cache(100_000)
 def _split(tok):
     "Confident segmentation of `tok` into known words, or None"
     if len(tok) < GLUE_MIN_LEN or _count(tok): return None
@@ -200,42 +206,53 @@ def split_glued(text:str)->tuple[str, list, list]:
     "Split tokens glued by extraction (`learningsparserepresentations`) where the split is certain; returns text, changes, flags"
     flags = []
     def fn(m):
+        a, b = m.start(), m.end()
+        if a and (text[a-1].isalnum() or text[a-1] in '/.@:#-_'): return None      # part of a longer word, URL or path
+        if b < len(text) and (text[b].isalnum() or text[b] in '/@-_' or (text[b] == '.' and text[b+1:b+2].isalpha())): return None
         r = _split(m.group(0))
         if r and any(x in _QUANT and y not in _FUNCTION for x, y in zip(r.split(), r.split()[1:])):
             a, b = max(0, m.start() - 20), min(len(text), m.end() + 20)
             flags.append(_flag('dropped-numeral', text[a:m.start()] + r + text[m.end():b]))
         return r
-    text, changes = _sub(_TOKEN, fn, text)
+    text, changes = _sub(_token_re(GLUE_MIN_LEN), fn, text)
     return text, changes, flags
+
+@lru_cache(4)
+def _token_re(n): return re.compile(_TOKEN % n)
 
 # %% ../nbs/02_clean.ipynb
 _SPACES = re.compile(r'\s{2,}|[\t\n\r\f\v\u00a0\u2009\u200b]')
+_PUNCT_HINT = re.compile(r' [,;:)\].]|[(\[] ')
 _PUNCT_SPACE = re.compile(r'(?<=\S) +([,;:)\]]|\.(?![\w]))|(?<=[(\[]) +(?=\S)')
 
 def fix_whitespace(text:str)->tuple[str, list]:
     "One space between words, none before closing punctuation"
-    new, changes = _sub(_SPACES, lambda m: ' ', text)
+    new, changes = _sub(_SPACES, lambda m: ' ', text) if _SPACES.search(text) else (text, [])
     changes = changes[:1]   # one entry per field: a re-flowed abstract would log every line break
     if new.strip() != new:
         changes.append((new[:_CTX] if new[:1].isspace() else new[-_CTX:], new.strip()[:_CTX] if new[:1].isspace() else new.strip()[-_CTX:]))
         new = new.strip()
     url = lambda m: '/' in new[:m.start()].rsplit(' ', 1)[-1]   # `github.com/x .` : keep the URL apart from the dot
-    new, c = _sub(_PUNCT_SPACE, lambda m: None if url(m) else m.group(1) or '', new)
+    c = []
+    if _PUNCT_HINT.search(new): new, c = _sub(_PUNCT_SPACE, lambda m: None if url(m) else m.group(1) or '', new)
     return new, changes + c
 
 # %% ../nbs/02_clean.ipynb
-_DAMAGE = [
-    ('dropped-numeral', re.compile(r'(?<![\d ])%|(?<=[^\d] )%')),                          # "only % of", "than% gains"
-    ('dropped-numeral', re.compile(r'\b(?:less|more|fewer|greater|larger|smaller|rather) than[kKMB]\b')),  # "less thank"
-    ('dropped-numeral', re.compile(r'\b(?:nearly|approximately|roughly)\s(?:[a-z]+s)\b(?= (?:of|in|on|and|across|with|from|for)\b|[,.])')),
-    ('dropped-numeral', re.compile(r'(?<![\d.])\s[×x]\s(?:faster|speedup|speed-up|smaller|larger|fewer|less|more|higher|lower|improvement|reduction|compression)\b')),
-    ('dropped-symbol', re.compile(r'\w-[’\']s\b|\(\s*\)|\$\s*\$')),
+_DAMAGE = [  # (kind, pattern, a cheap pattern that must match first)
+    ('dropped-numeral', re.compile(r'(?<![\d ])%|(?<=[^\d] )%'), re.compile('%')),      # "only % of", "than% gains"
+    ('dropped-numeral', re.compile(r'\b(?:less|more|fewer|greater|larger|smaller|rather) than[kKMB]\b'), re.compile('than[kKMB]')),  # "less thank"
+    ('dropped-numeral', re.compile(r'\b(?:nearly|approximately|roughly)\s(?:[a-z]+s)\b(?= (?:of|in|on|and|across|with|from|for)\b|[,.])'),
+     re.compile('nearly|approximately|roughly')),
+    ('dropped-numeral', re.compile(r'(?<![\d.])\s[×x]\s(?:faster|speedup|speed-up|smaller|larger|fewer|less|more|higher|lower|improvement|reduction|compression)\b'),
+     re.compile(' [×x] ')),
+    ('dropped-symbol', re.compile(r'\w-[’\']s\b|\(\s*\)|\$\s*\$'), re.compile(r"-[’']|\(\s*\)|\$\s*\$")),
 ]
 
 def find_damage(text:str)->list[str]:
     "Damage in `text` we will not guess at, as `kind: \"snippet\"` strings"
     out = []
-    for kind, pat in _DAMAGE:
+    for kind, pat, hint in _DAMAGE:
+        if not hint.search(text): continue
         for m in pat.finditer(text):
             a, b = max(0, m.start() - 20), min(len(text), m.end() + 20)
             out.append(_flag(kind, text[a:b]))
@@ -264,23 +281,39 @@ def norm_doi(doi:str)->str|None:
     return s or None
 
 # %% ../nbs/02_clean.ipynb
+TEXT_REPAIRS = ['html', 'latex', 'footnote-marker', 'hyphenation', 'glued-words', 'whitespace']   # titles and abstracts
+MARKUP_REPAIRS = ['html', 'latex', 'whitespace']   # names, venues, publishers, keywords
+
+# %% ../nbs/02_clean.ipynb
 _FIXES = {'html': fix_html, 'latex': fix_latex, 'footnote-marker': fix_footnotes,
           'hyphenation': fix_hyphenation, 'glued-words': split_glued, 'whitespace': fix_whitespace}
-TEXT_REPAIRS = ['html', 'latex', 'footnote-marker', 'hyphenation', 'glued-words', 'whitespace']
-MARKUP_REPAIRS = ['html', 'latex', 'whitespace']
 
-def _repair_text(text, kinds, field, log, flags):
-    "Run the repairs `kinds` over `text` until it stops changing"
+@lru_cache(200_000)
+def _repair_cached(text, kinds, field, glue_min):
+    "Repairs of one string, cached: author names, venues and keywords repeat across a corpus"
+    log, flags = [], []
     if not text.strip():   # missing is missing: '' and '  ' become null
-        log.append(dict(field=field, kind='empty', before=text, after=None)); return None
+        return None, ((field, 'empty', text, None),), ()
     for _ in range(4):
         before = text
         for k in kinds:
             r = _FIXES[k](text)
             text, changes = r[0], r[1]
             if len(r) > 2: flags += r[2]
-            log += [dict(field=field, kind=k, before=b, after=a) for b, a in changes]
+            log += [(field, k, b, a) for b, a in changes]
         if text == before: break
+    if not text.strip():   # nothing left once the markup is gone
+        log.append((field, 'empty', text, None)); text = None
+    return text, tuple(log), tuple(flags)
+
+@lru_cache(100_000)
+def _damage_cached(text): return find_damage(text)
+
+def _repair_text(text, kinds, field, log, flags):
+    "Run the repairs `kinds` over `text` until it stops changing; log changes and flags"
+    text, lg, fl = _repair_cached(text, tuple(kinds), field, GLUE_MIN_LEN)
+    log += [dict(field=f, kind=k, before=b, after=a) for f, k, b, a in lg]
+    flags += fl
     return text
 
 # %% ../nbs/02_clean.ipynb
@@ -296,7 +329,7 @@ def repair(rec:dict, # a record (see `records.new_record`); not modified
     for f in ('title', 'abstract'):
         if isinstance(rec.get(f), str):
             rec[f] = _repair_text(rec[f], TEXT_REPAIRS, f, log, flags)
-            if f == 'abstract' and rec[f]: flags += [f'{d}' for d in find_damage(rec[f])]
+            if f == 'abstract' and rec[f]: flags += _damage_cached(rec[f])
     for f in ('venue', 'publisher'):
         if isinstance(rec.get(f), str): rec[f] = _repair_text(rec[f], MARKUP_REPAIRS, f, log, flags)
     if rec.get('authors'):

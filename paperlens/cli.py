@@ -17,6 +17,7 @@ _INPUTS = Param('files or folders to read, any supported format', str, nargs='+'
 _OUT = Param('output folder', str, required=True)
 
 def _say(*a): print(*a, flush=True)
+def _n(k, word): return f"{k} {word}{'' if k == 1 else 's'}"
 
 def _rel(p): 
     p = Path(p)
@@ -31,15 +32,13 @@ def ingest(inputs:_INPUTS,
            decisions:str=None,  # a duplicate-decisions file whose accept/reject overrides are re-applied
           )->int:
     "Read paper records from INPUTS into one deduplicated table with an ingest report"
-    from paperlens.report import input_files, check_parsed, prisma_counts
-    input_files(*inputs)
-    from paperlens.ingest import read, write_ingest
-    corpus = read(*inputs, fmt=fmt, decisions=decisions)
-    check_parsed(corpus, inputs)
+    from paperlens.report import read_inputs, prisma_counts
+    from paperlens.ingest import write_ingest
+    corpus = read_inputs(*inputs, fmt=fmt, decisions=decisions, progress=True)
     write_ingest(corpus, out)
     c = prisma_counts(corpus)
     _say(f"{c['included']} records from {len(c['files'])} files: {c['identified']} seen, {c['merged']} merged, "
-         f"{c['rejected']} rejected, {c['flagged']} near-duplicate pairs flagged")
+         f"{c['rejected']} rejected, {_n(c['flagged'], 'near-duplicate pair')} flagged")
     _say(f"wrote {_rel(Path(out)/'records.parquet')} and {_rel(Path(out)/'ingest_report.md')}")
     return 0
 
@@ -60,12 +59,9 @@ def topics(inputs:_INPUTS,
            fmt:str=None,         # force this input format instead of sniffing each file
           )->int:
     "Map the records in INPUTS into topics and save the map, its quality measures and figures"
-    from paperlens.report import input_files, check_parsed, write_topics, default_cache_dir
-    input_files(*inputs)
-    from paperlens.ingest import read
+    from paperlens.report import read_inputs, write_topics, default_cache_dir
+    corpus = read_inputs(*inputs, fmt=fmt, progress=True)
     from paperlens.topics import fit_topics
-    corpus = read(*inputs, fmt=fmt)
-    check_parsed(corpus, inputs)
     t = fit_topics(corpus, seed=seed, nr_topics=nr_topics, model=model, cache_dir=cache_dir or default_cache_dir())
     write_topics(t, out)
     n = int((t.topic_info_['topic'] != -1).sum()); o = int((t.assignments_['topic'] == -1).sum())
@@ -84,12 +80,10 @@ def cite(inputs:_INPUTS,
          fmt:str=None,        # force this input format instead of sniffing each file
         )->int:
     "Write a cited per-topic review and the bibliography of the records in INPUTS"
-    from paperlens.report import input_files, check_parsed, check_style, write_cited, default_cache_dir
-    input_files(*inputs)
-    from paperlens.ingest import read
+    from paperlens.report import read_inputs, check_style, write_cited, default_cache_dir
+    corpus = read_inputs(*inputs, fmt=fmt, progress=True)
+    check_style(style, corpus)
     from paperlens.topics import fit_topics
-    corpus = read(*inputs, fmt=fmt)
-    check_parsed(corpus, inputs); check_style(style, corpus)
     t = fit_topics(corpus, seed=seed, nr_topics=nr_topics, cache_dir=cache_dir or default_cache_dir())
     Path(out).mkdir(parents=True, exist_ok=True)
     write_cited(corpus, t, out, style=style)
@@ -116,7 +110,7 @@ def review(inputs:_INPUTS,
                 fmt=fmt, decisions=decisions, progress=not quiet)
     c = b.counts
     _say(f"{c['included']} records from {len(c['files'])} files ({c['identified']} seen, {c['merged']} merged, "
-         f"{c['rejected']} rejected, {c['flagged']} near pairs flagged)")
+         f"{c['rejected']} rejected, {_n(c['flagged'], 'near-duplicate pair')} flagged)")
     _say(f"{b.ntopics} topics, {b.outliers} outliers:\n{_topic_lines(b.topics)}")
     _say(f"report: {_rel(Path(out)/'report.html')} (bundle in {_rel(out)})")
     return 0

@@ -40,7 +40,8 @@ def _exact_pairs(df:pd.DataFrame)->list[dict]:
     out, rows = [], df.to_dict('records')
     keys = {'doi': lambda r: r.get('doi') if isinstance(r.get('doi'), str) else None,
             'arxiv_id': lambda r: r.get('arxiv_id') if isinstance(r.get('arxiv_id'), str) else None,
-            'title': lambda r: (t, f) if (t := _norm(r.get('title'))) and (f := _first_family(r.get('authors'))) else None}
+            'title': lambda r: (t, f) if (t := _norm(r.get('title'))) and (f := _first_family(r.get('authors'))) else None,
+            'content': lambda r: r['id'] if isinstance(r.get('id'), str) and r['id'].startswith('pl:') else None}
     for name, key in keys.items():
         groups = defaultdict(list)
         for i, r in enumerate(rows):
@@ -52,8 +53,8 @@ def _exact_pairs(df:pd.DataFrame)->list[dict]:
                     out.append(dict(row_a=idx[0], row_b=j, kind='near', score=1.0, action='flagged',
                                     reason=f'same title and first author ({k[1]}) but different {f}: {a[f]} vs {b[f]}'))
                     continue
-                why = {'doi': f'same DOI {k}', 'arxiv_id': f'same arXiv id {k}',
-                       'title': f'same title and first author ({k[1]})'}[name]
+                why = {'doi': f'same DOI {k}', 'arxiv_id': f'same arXiv id {k}', 'title': f'same title and first author ({k[1]})',
+                       'content': 'same content (title, first author and abstract) and no DOI or arXiv id'}[name]
                 if name == 'arxiv_id':
                     v = lambda r: f"v{int(r['arxiv_version'])}" if pd.notna(r.get('arxiv_version')) else 'no version'
                     why += f' ({v(a)}, {v(b)})'
@@ -63,7 +64,9 @@ def _exact_pairs(df:pd.DataFrame)->list[dict]:
 # %% ../nbs/03_dedupe.ipynb
 NEAR_ABSTRACT = 65   # rapidfuzz ratio (0-100) of two abstracts at which they are flagged as a near pair
 NEAR_TITLE = 90      # ... of two titles
-BLOCK_TOKENS, BLOCK_MAX_DF, BLOCK_MIN_SHARED = 16, 200, 3
+BLOCK_TOKENS, BLOCK_MAX_DF, BLOCK_MIN_SHARED = 16, 200, 3   # rarest words kept per record; most records a word may be in; words two records must share
+
+# %% ../nbs/03_dedupe.ipynb
 _MAXLEN = 3000
 _STOP = set('the and for with that this from are was were our has have been which their these into also can its not but than they such more most using based via over new two one use show paper propose proposed approach method methods model models results data task tasks large language learning neural training performance work study'.split())
 
@@ -95,14 +98,14 @@ def _candidates(texts:list[str])->list[tuple[int, int]]:
     return sorted(zip(S.row[keep].tolist(), S.col[keep].tolist()))
 
 # %% ../nbs/03_dedupe.ipynb
-def _near_pairs(df:pd.DataFrame, skip:set=frozenset())->list[dict]:
+def _near_pairs(df:pd.DataFrame, skip=lambda i, j: False)->list[dict]:
     "Flag pairs of rows whose titles or abstracts are very similar"
     from rapidfuzz import fuzz
     titles = [_norm(t) for t in df['title']]
     abstracts = [_norm(a)[:_MAXLEN] for a in df['abstract']]
     out = []
     for i, j in _candidates([f'{t} {a}' for t, a in zip(titles, abstracts)]):
-        if (i, j) in skip: continue
+        if skip(i, j): continue
         sa = fuzz.ratio(abstracts[i], abstracts[j]) if min(len(abstracts[i]), len(abstracts[j])) >= 100 else 0.0
         st = fuzz.ratio(titles[i], titles[j]) if titles[i] and titles[j] else 0.0
         if sa >= NEAR_ABSTRACT or st >= NEAR_TITLE:
@@ -110,6 +113,18 @@ def _near_pairs(df:pd.DataFrame, skip:set=frozenset())->list[dict]:
                                ([f'titles {st:.0f}% similar'] if st >= NEAR_TITLE else []))
             out.append(dict(row_a=i, row_b=j, kind='near', score=round(max(sa, st) / 100, 4), action='flagged', reason=why))
     return out
+
+# %% ../nbs/03_dedupe.ipynb
+def _components(n:int, pairs)->list[int]:
+    "Union-find: for each of `n` rows, the smallest row it is joined to through `pairs`"
+    parent = list(range(n))
+    def find(i):
+        while parent[i] != i: parent[i] = parent[parent[i]]; i = parent[i]
+        return i
+    for a, b in pairs:
+        ra, rb = find(int(a)), find(int(b))
+        if ra != rb: parent[max(ra, rb)] = min(ra, rb)
+    return [find(i) for i in range(n)]
 
 # %% ../nbs/03_dedupe.ipynb
 DECISION_COLUMNS = ['id_a', 'id_b', 'kind', 'score', 'reason', 'action', 'source_a', 'source_b', 'row_a', 'row_b', 'override']
@@ -121,7 +136,9 @@ def find_duplicates(df:pd.DataFrame, # records, as made by `records.to_frame` (i
     df = df.reset_index(drop=True)
     pairs = _exact_pairs(df)
     seen = {(p['row_a'], p['row_b']) for p in pairs}
-    pairs += _near_pairs(df, seen)
+    root = _components(len(df), [(p['row_a'], p['row_b']) for p in pairs if p['action'] == 'merged'])
+    same = lambda i, j: (i, j) in seen or root[i] == root[j]   # a near pair inside an exact group says nothing new
+    pairs += _near_pairs(df, same)
     ids = [i if isinstance(i, str) else record_id(r) for i, r in zip(df['id'], df.to_dict('records'))] \
           if df['id'].isna().any() else list(df['id'])
     where = [_where(dict(source_file=f, source_lines=l)) for f, l in zip(df['source_file'], df['source_lines'])]
@@ -211,16 +228,9 @@ def merge_groups(df:pd.DataFrame, # records that `decisions` was computed on
                  decisions:pd.DataFrame, # as returned by `find_duplicates`
                 )->list[tuple[int, list[int]]]: # `(kept row, [merged rows])` for every output row, in row order
     "Which rows of `df` are merged, and which row of each group is kept"
-    parent = list(range(len(df)))
-    def find(i):
-        while parent[i] != i: parent[i] = parent[parent[i]]; i = parent[i]
-        return i
-    if len(decisions):
-        for a, b in decisions.loc[decisions['action'] == 'merged', ['row_a', 'row_b']].itertuples(index=False):
-            ra, rb = find(int(a)), find(int(b))
-            if ra != rb: parent[max(ra, rb)] = min(ra, rb)
+    merged = decisions.loc[decisions['action'] == 'merged', ['row_a', 'row_b']].itertuples(index=False) if len(decisions) else []
     groups = defaultdict(list)
-    for i in range(len(df)): groups[find(i)].append(i)
+    for i, r in enumerate(_components(len(df), merged)): groups[r].append(i)
     out = []
     for _, g in sorted(groups.items()):
         if len(g) == 1: out.append((g[0], [])); continue

@@ -18,13 +18,13 @@ from .records import atomic_write
 __all__ = ['FIGURES', 'topic_color', 'plot_sizes', 'topic_map', 'plot_map', 'plot_over_time', 'plot_hierarchy', 'save_figures']
 
 # %% ../nbs/05b_figures.ipynb
-_TAB20 = [mpl.colormaps['tab20'](i) for i in list(range(0, 20, 2)) + list(range(1, 20, 2))]
+_TAB20 = [mpl.colormaps['tab20'](i) for i in list(range(0, 20, 2)) + list(range(1, 20, 2)) if i not in (14, 15)]
 _STYLE = {'svg.hashsalt': 'paperlens', 'font.size': 9, 'axes.titlesize': 11, 'axes.titleweight': 'bold',
           'axes.spines.top': False, 'axes.spines.right': False, 'figure.dpi': 100, 'savefig.dpi': 150, 'svg.fonttype': 'path'}
 
 def topic_color(t:int)->str:
     "The colour of topic `t` in every figure"
-    return '#9e9e9e' if t < 0 else to_hex(_TAB20[t % 20])
+    return '#9e9e9e' if t < 0 else to_hex(_TAB20[t % len(_TAB20)])
 
 # %% ../nbs/05b_figures.ipynb
 def plot_sizes(topics)->Figure:

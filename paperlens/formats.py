@@ -141,7 +141,10 @@ _RIS = None
 
 def _ris_record(d:dict, name:str, first:int, last:int)->dict:
     "A record from one rispy dict"
-    g = lambda *ks: next((d[k] for k in ks if d.get(k)), None)
+    def g(*ks):
+        for k in ks:
+            v = d.get(k)
+            if v: return v
     y, m = split_date(g('date', 'year', 'publication_year'))
     if y is None: y, m = split_date(g('year', 'publication_year'))
     urls = d.get('urls') or []
@@ -189,7 +192,10 @@ def parse_ris(text:str, # the file's text (`\n` line ends)
 # %% ../nbs/01a_formats.ipynb
 def _csl_record(d:dict, name:str, first:int, last:int, fmt:str='csl-json')->dict:
     "A record from one CSL-JSON item"
-    g = lambda *ks: next((d[k] for k in ks if d.get(k) not in (None, '', [])), None)
+    def g(*ks):
+        for k in ks:
+            v = d.get(k)
+            if v not in (None, '', []): return v
     authors = [{'family': a.get('family') or a.get('literal'), 'given': a.get('given') or None} for a in (d.get('author') or []) if isinstance(a, dict)]
     issued, y, m = d.get('issued') or {}, None, None
     dp = issued.get('date-parts') if isinstance(issued, dict) else None

@@ -13,7 +13,7 @@ from .clean import repair
 from .dedupe import find_duplicates, apply_decisions, merge_groups
 
 # %% auto 0
-__all__ = ['TEXT_REPAIR_KINDS_EXCLUDED', 'read', 'write_ingest', 'ingest_markdown']
+__all__ = ['NOT_REPAIRS', 'read', 'write_ingest', 'ingest_markdown']
 
 # %% ../nbs/03a_ingest.ipynb
 def _files(paths)->list[Path]:
@@ -37,8 +37,9 @@ def _reject(r:dict)->dict:
     return new_note(r.get('source_file') or '?', lines[0], 'rejected', 'record has no title, abstract, DOI or arXiv id', '', lines[-1])
 
 # %% ../nbs/03a_ingest.ipynb
-TEXT_REPAIR_KINDS_EXCLUDED = {'year-from-arxiv'}   # derived values, not repairs of damaged text: not counted as "repaired"
+NOT_REPAIRS = {'year-from-arxiv'}   # logged derivations that do not make a record count as "repaired" in the report
 
+# %% ../nbs/03a_ingest.ipynb
 def read(*paths:str|Path,        # files or folders, any supported format, mixed
          fmt:str|None=None,       # force a format instead of sniffing each file
          decisions:str|Path|pd.DataFrame|list|None=None, # duplicate overrides: CSV/JSON of id_a, id_b, decision (accept|reject)
@@ -47,19 +48,18 @@ def read(*paths:str|Path,        # files or folders, any supported format, mixed
     "Read paper records from `paths` into one repaired, deduplicated `Corpus`"
     if not paths: raise ValueError("read: give at least one file or folder")
     files = _files(paths)
-    if progress:
-        from tqdm.auto import tqdm
-        files = tqdm(files, desc='reading', unit='file')
+    from tqdm.auto import tqdm
+    bar = lambda it, **kw: tqdm(it, **kw) if progress else it
     recs, notes, stats = [], [], {}
-    for f in files:
+    for f in bar(files, desc='reading', unit='file'):
         p = parse_file(f, fmt)
         kept = []
-        for r in p.records:
+        for r in bar(p.records, desc=f'repairing {f.name}', unit='record', leave=False, disable=len(p.records) < 1000):
             if _empty_record(r): p.notes.append(_reject(r))
             else: kept.append(repair(r))
         rejected = sum(n['kind'] == 'rejected' for n in p.notes)
         stats[str(f)] = dict(file=str(f), format=p.fmt, encoding=p.encoding, owner=p.owner, seen=p.seen, parsed=0, merged=0,
-                             rejected=rejected, repaired=sum(any(e['kind'] not in TEXT_REPAIR_KINDS_EXCLUDED for e in r['repairs']) for r in kept),
+                             rejected=rejected, repaired=sum(any(e['kind'] not in NOT_REPAIRS for e in r['repairs']) for r in kept),
                              notes=dict(sorted(Counter(n['kind'] for n in p.notes).items())))
         recs += kept; notes += p.notes
     if not recs: raise ValueError(_nothing_read(stats, notes))

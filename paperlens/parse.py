@@ -34,7 +34,7 @@ class Parsed:
 _BLANK = new_record()
 
 def _rec(**kw)->dict:
-    "`new_record(**kw)` without the field-name check, for parsers that only set known fields (about 5x faster on 100k records)"
+    "`new_record(**kw)` without its field-name check: parsers set only known fields, once per record"
     r = _BLANK.copy()
     r.update(authors=[], keywords=[], source_lines=[], repairs=[], flags=[], merged_from=[])
     r.update(kw)
@@ -151,20 +151,24 @@ def split_authors(s:str|list|None, # author string, or a list of names
 # %% ../nbs/01_parse.ipynb
 _MONTHS = {m: i for i, ms in enumerate(['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'], 1) for m in (ms,)}
 
+_YEAR, _NUM_MONTH, _WORD = re.compile(r'(?<!\d)(1[5-9]\d\d|20\d\d)(?!\d)'), re.compile(r'\s*[-/.]\s*(\d{1,2})(?!\d)'), re.compile(r'[A-Za-z]{3,}')
+
+@lru_cache(maxsize=65536)
+def _split_date(s:str)->tuple:
+    m = _YEAR.search(s)
+    if not m: return None, None
+    year, month = int(m[1]), None
+    mm = _NUM_MONTH.match(s, m.end())
+    if mm and 1 <= int(mm[1]) <= 12: month = int(mm[1])
+    else:
+        w = _WORD.search(s)
+        if w: month = _MONTHS.get(w[0][:3].lower())
+    return year, month
+
 def split_date(s, # a date or year in a common spelling
               )->tuple[int|None, int|None]: # `(year, month)`
     "Year and month from a date string"
-    s = str(s or '').strip()
-    m = re.search(r'(?<!\d)(1[5-9]\d\d|20\d\d)(?!\d)', s)
-    if not m: return None, None
-    year, month = int(m[1]), None
-    rest = s[m.end():]
-    mm = re.match(r'\s*[-/.]\s*(\d{1,2})(?!\d)', rest)
-    if mm and 1 <= int(mm[1]) <= 12: month = int(mm[1])
-    else:
-        w = re.search(r'[A-Za-z]{3,}', s)
-        if w: month = _MONTHS.get(w[0][:3].lower())
-    return year, month
+    return _split_date(str(s or '').strip())
 
 # %% ../nbs/01_parse.ipynb
 _ALIASES = {
@@ -183,6 +187,7 @@ _ALIASES = {
 }
 _ALIAS = {a: f for f, al in _ALIASES.items() for a in al}
 _col = lru_cache(maxsize=4096)(lambda c: re.sub(r'[^a-z0-9]+', '_', str(c).strip().lower()).strip('_'))
+_field_of = lru_cache(maxsize=4096)(lambda c: _ALIAS.get(_col(c)))
 
 def _text(v):
     "A cell value as stripped text, or None when empty"
@@ -196,7 +201,7 @@ def fields_from_row(row:dict, # column name -> value, as read from the source
     "Map a row with named columns onto record fields"
     out = {}
     for c, v in row.items():
-        f = _ALIAS.get(_col(c))
+        f = _field_of(c)
         if f is None or v is None or v == '' or f in out: continue
         if f in ('arxiv', 'key'):
             sv = _text(v); ax = split_arxiv(sv)
@@ -233,7 +238,7 @@ def parse_abstract_list(text:str, # the file's text (`\n` line ends)
     "Read an abstract-list page: stray header lines, then one `Abstract:` line per record"
     p, lines, cur = Parsed(fmt='abstract-list'), _lines(text), None
     def close():
-        if cur: p.records.append(_rec(abstract='\n'.join(cur['text']) or None, source_file=name,
+        if cur: p.records.append(_rec(abstract='\n'.join(cur['text']).strip() or None, source_file=name,
                                             source_lines=[cur['first'], cur['last']], source_format='abstract-list'))
     for i, l in enumerate(lines, 1):
         m = _ABS_RE.match(l)
@@ -294,9 +299,10 @@ def parse_viewer_dump(text:str, # the file's text (`\n` line ends)
             if row_start is None: row_start = start if start is not None else i
             buf, start = [], None
             if len(cells) == len(cols):
-                f = fields_from_row(dict(zip(cols, cells)))
-                if f: p.records.append(_rec(**f, source_file=name, source_lines=[row_start+1, i+1], source_format='viewer-dump'))
-                else: p.notes.append(new_note(name, row_start+1, 'rejected', 'viewer row with no usable cell (empty, or no known column)',
+                f = fields_from_row({c: (None if v == 'null' else v) for c, v in zip(cols, cells)})   # the viewer shows a missing value as `null`
+                if any(f.get(k) for k in ('title', 'abstract', 'doi', 'arxiv_id')):
+                    p.records.append(_rec(**f, source_file=name, source_lines=[row_start+1, i+1], source_format='viewer-dump'))
+                else: p.notes.append(new_note(name, row_start+1, 'rejected', f"{name}:{row_start+1}: viewer row has no title, abstract, DOI or arXiv id",
                                               ' | '.join(cells), i+1))
                 cells, row_start = [], None
         else:
@@ -311,7 +317,8 @@ def parse_viewer_dump(text:str, # the file's text (`\n` line ends)
                                 ' | '.join(cells), end+1))
         tail = [i for i in tail if i > end]
     if tail: p.notes.append(new_note(name, tail[0]+1, 'trailer', 'viewer page chrome after the last row', ' / '.join(lines[i].strip() for i in tail), tail[-1]+1))
-    if not p.records and not cells: p.notes.append(new_note(name, None, 'file', f"{name}: viewer header found but no rows under it"))
+    if not p.records and not any(n['kind'] == 'rejected' for n in p.notes):
+        p.notes.append(new_note(name, None, 'file', f"{name}: viewer header found but no rows under it"))
     return _finish(p)
 
 # %% ../nbs/01_parse.ipynb

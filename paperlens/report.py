@@ -10,14 +10,14 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from importlib import metadata
 from pathlib import Path
-import pandas as pd
+import numpy as np, pandas as pd
 from .records import Corpus, atomic_write, dump_json, write_parquet, read_parquet
 
 # %% auto 0
 __all__ = ['default_cache_dir', 'InputError', 'input_files', 'manifest', 'prisma_counts', 'save_figure', 'flow_figure',
            'methods_text', 'md_to_html', 'img_data_uri', 'table_html', 'Bundle', 'split_review', 'render_markdown',
-           'render_html', 'check_out', 'atomic_dir', 'write_topics', 'check_parsed', 'check_style', 'citation_format',
-           'write_cited', 'write_bundle', 'review', 'load']
+           'render_html', 'check_out', 'atomic_dir', 'write_topics', 'check_parsed', 'read_inputs', 'check_style',
+           'citation_format', 'write_cited', 'write_bundle', 'review', 'load']
 
 # %% ../nbs/08_report.ipynb
 def default_cache_dir()->Path:
@@ -85,9 +85,11 @@ def prisma_counts(corpus:Corpus, # as returned by `paperlens.ingest.read`
     dec = corpus.decisions
     flagged = int((dec['action'] == 'flagged').sum()) if len(dec) and 'action' in dec else 0
     tot = lambda k: sum(r[k] for r in rows)
+    other = notes[~notes['kind'].isin(['rejected', 'file'])]
     return dict(files=rows, identified=tot('identified'), merged=tot('merged'), rejected=tot('rejected'),
                 rejected_reasons={str(k): int(v) for k, v in reasons.items()}, flagged=flagged,
-                included=len(corpus.records))
+                included=len(corpus.records), non_record=len(other),
+                non_record_kinds=dict(sorted(other.groupby('kind').size().astype(int).to_dict().items())) if len(other) else {})
 
 # %% ../nbs/08_report.ipynb
 def save_figure(fig, # a matplotlib `Figure`
@@ -131,17 +133,24 @@ def flow_figure(counts:dict, # from `prisma_counts`
 
 # %% ../nbs/08_report.ipynb
 def _n(k, word): return f"{k} {word}{'' if k == 1 else 's'}"
+_STYLE_NAMES = {'apa': 'APA', 'ieee': 'IEEE', 'chicago-author-date': 'Chicago author-date', 'harvard1': 'Harvard', 'vancouver': 'Vancouver'}
+def _style_name(st): return _STYLE_NAMES.get(str(st), Path(str(st)).stem if str(st).endswith('.csl') else str(st))
 
 def methods_text(counts:dict, # from `prisma_counts`
                  settings:dict, # seed, style, model, ... as in the manifest
                  ntopics:int=None, # number of topics (outliers excluded)
                  outliers:int=None, # records left as outliers
+                 quality:dict=None, # the topic model's `quality_`
+                 verification:dict=None, # the summary verifier's report
                 )->str:
     "A methods paragraph stating what was done, with the numbers"
     per_file = '; '.join(f"{Path(f['file']).name}: {f['identified']}" + (f" ({f['format']})" if f.get('format') else '')
                          for f in counts['files'])
     why = '; '.join(f"{r} ({n})" for r, n in counts['rejected_reasons'].items())
     s = [f"We identified {_n(counts['identified'], 'record')} in {_n(len(counts['files']), 'input file')} ({per_file})."]
+    if counts.get('non_record'):
+        kinds = ', '.join(f"{n} {k}" for k, n in counts['non_record_kinds'].items())
+        s.append(f"{_n(counts['non_record'], 'passage')} of non-record text ({kinds}) {'was' if counts['non_record'] == 1 else 'were'} reported, not read as records.")
     if counts['rejected']: s.append(f"{_n(counts['rejected'], 'record')} could not be read" + (f": {why}." if why else "."))
     s.append(f"{_n(counts['merged'], 'exact duplicate')} {'was' if counts['merged'] == 1 else 'were'} merged into the record they duplicate, "
              f"and {_n(counts['flagged'], 'pair')} of near-duplicates {'was' if counts['flagged'] == 1 else 'were'} flagged for inspection but kept apart.")
@@ -149,7 +158,13 @@ def methods_text(counts:dict, # from `prisma_counts`
     if ntopics is not None:
         s.append(f"Titles and abstracts were embedded with {settings.get('model') or 'all-MiniLM-L6-v2'} and clustered with BERTopic "
                  f"(seed {settings.get('seed')}) into {_n(ntopics, 'topic')}" + (f", leaving {_n(outliers, 'outlier')}." if outliers is not None else "."))
-        s.append(f"Each topic is summarised by extractive sentences from its records, every sentence cited; references are formatted in the {settings.get('style', 'apa')} style.")
+        q = quality or {}
+        qs = [f"{lbl} {q[k]:.2f}" for k, lbl in (('coherence_npmi', 'topic coherence (NPMI)'), ('diversity', 'topic diversity'),
+                                                 ('stability_ari', f"stability across {q.get('stability_seeds')} seeds (adjusted Rand index)")) if isinstance(q.get(k), (int, float))]
+        if qs: s.append('Quality: ' + ', '.join(qs) + '.')
+        s.append(f"Each topic is summarised by extractive sentences from its records, every sentence cited; references are formatted in the {_style_name(settings.get('style', 'apa'))} style.")
+        v = verification or {}
+        if v.get('sentences'): s.append(f"{v.get('passed_sentences')} of {v['sentences']} summary sentences were verified against the records they cite.")
     return ' '.join(s)
 
 # %% ../nbs/08_report.ipynb
@@ -205,9 +220,11 @@ def img_data_uri(path:str|Path)->str:
     mime = {'.png': 'image/png', '.svg': 'image/svg+xml', '.jpg': 'image/jpeg'}[path.suffix.lower()]
     return f"data:{mime};base64,{base64.b64encode(path.read_bytes()).decode()}"
 
+def _is_list(v): return isinstance(v, (list, tuple)) or (hasattr(v, 'tolist') and not isinstance(v, str) and np.ndim(v) > 0)
+
 def _cell(v):
-    if isinstance(v, float): return f"{v:.3f}".rstrip('0').rstrip('.') if v == v else ''
-    if isinstance(v, (list, tuple)) or hasattr(v, 'tolist') and not isinstance(v, str): return ', '.join(map(str, list(v)))
+    if isinstance(v, (float, np.floating)): return f"{v:.3f}".rstrip('0').rstrip('.') if v == v else ''
+    if _is_list(v): return ', '.join(map(str, list(v)))
     return '' if v is None or v is pd.NA else str(v)
 
 def table_html(df:pd.DataFrame, # any table
@@ -238,9 +255,17 @@ class Bundle:
         return self._topics
 
     @property
+    def verification(self)->dict:
+        "The summary verifier's report (`verification.json`)"
+        p = self.path/'verification.json'
+        return json.loads(p.read_text()) if p.exists() else {}
+    @property
     def records(self)->pd.DataFrame: return self.corpus.records
     @property
-    def figures(self)->list[Path]: return sorted((self.path/'figures').glob('*.png'))
+    def figures(self)->list[Path]:
+        "The PNG figures: the record flow, then the topic map, sizes, time and hierarchy, then any others"
+        order = ['prisma_flow', 'topic_map', 'topic_sizes', 'topics_over_time', 'topic_hierarchy']
+        return sorted((self.path/'figures').glob('*.png'), key=lambda p: (order.index(p.stem) if p.stem in order else len(order), p.stem))
     @property
     def ntopics(self)->int: return int((self.topics.topic_info_['topic'] != -1).sum())
     @property
@@ -270,13 +295,13 @@ def _topic_table(topic_info):
     return ti
 
 def _quality_rows(q):
-    return pd.DataFrame([dict(measure=k.replace('_', ' '), value=v) for k, v in (q or {}).items() if isinstance(v, (int, float, str))])
+    return pd.DataFrame([dict(measure=k.replace('_', ' '), value=v) for k, v in sorted((q or {}).items()) if isinstance(v, (int, float, str))])
 
 def render_markdown(b:Bundle)->str:
     "The review as Markdown; figures are linked as files of the bundle"
     t, c, s = b.topics, b.counts, b.manifest['settings']
     out = [f"# Literature review: {c['included']} records, {b.ntopics} topics", '', '## Methods', '',
-           _md_esc(methods_text(c, s, b.ntopics, b.outliers)), '']
+           _md_esc(methods_text(c, s, b.ntopics, b.outliers, t.quality_, b.verification)), '']
     out += ['| file | format | identified | parsed | merged | rejected |', '|---|---|---:|---:|---:|---:|']
     out += [f"| {_md_esc(Path(f['file']).name)} | {f['format'] or ''} | {f['identified']} | {f['parsed']} | {f['merged']} | {f['rejected']} |" for f in c['files']]
     out += [''] + [f"![{_fig_title(p)}](figures/{p.name})" for p in b.figures if p.stem == 'prisma_flow']
@@ -301,11 +326,12 @@ body{font:16px/1.55 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:#
 main{max-width:960px;margin:0 auto;padding:1.5rem 1.25rem 4rem}
 h1{font-size:1.7rem;margin:.2rem 0 1rem} h2{font-size:1.3rem;margin-top:2.2rem;border-bottom:1px solid #dde3ec;padding-bottom:.2rem}
 h3{font-size:1.1rem;margin-top:1.6rem} nav a{margin-right:.9rem}
-figure{margin:1.2rem 0;text-align:center} figure img{max-width:100%;height:auto;border:1px solid #eef1f5} figure.prisma_flow img{max-width:560px}
+figure{margin:1.2rem 0;text-align:center} figure img{max-width:100%;max-height:85vh;height:auto;border:1px solid #eef1f5} figure.prisma_flow img{max-width:560px}
 figcaption{font-size:.9rem;color:#5a6472}
 table{border-collapse:collapse;margin:1rem 0;font-size:.9rem;width:100%} th,td{border:1px solid #dde3ec;padding:.3rem .5rem;text-align:left;vertical-align:top}
-th{background:#f3f6fa} td{overflow-wrap:anywhere} .tbl{overflow-x:auto} p,li{overflow-wrap:break-word} .csl-entry{margin:.4rem 0 .4rem 2rem;text-indent:-2rem} code{font-size:.9em;background:#f3f6fa;padding:0 .2em}
-.meta{color:#5a6472;font-size:.9rem}
+th{background:#f3f6fa} td{overflow-wrap:break-word} .tbl{overflow-x:auto} p,li{overflow-wrap:break-word} .csl-entry{margin:.4rem 0 .4rem 2rem;text-indent:-2rem} code{font-size:.9em;background:#f3f6fa;padding:0 .2em}
+.meta{color:#5a6472;font-size:.9rem} table.narrow{width:auto;min-width:40%}
+.bib ul{list-style:none;padding-left:0} .bib li{padding-left:2em;text-indent:-2em;margin:.3rem 0}
 """
 
 def render_html(b:Bundle)->str:
@@ -319,20 +345,25 @@ def render_html(b:Bundle)->str:
     figs = ''.join(fig(p) for p in b.figures if p.stem != 'prisma_flow')
     files = pd.DataFrame([{k: (Path(f[k]).name if k == 'file' else f[k]) for k in ('file', 'format', 'identified', 'parsed', 'merged', 'rejected')} for f in c['files']])
     notes = b.corpus.notes
-    rej = notes[notes['kind'].isin(['rejected', 'file'])][['file', 'line', 'reason', 'text']] if len(notes) else pd.DataFrame()
+    rej = notes[notes['kind'].isin(['rejected', 'file'])][['file', 'line', 'reason', 'text']].copy() if len(notes) else pd.DataFrame()
+    other = notes[~notes['kind'].isin(['rejected', 'file'])][['file', 'line', 'kind', 'reason', 'text']].copy() if len(notes) else pd.DataFrame()
+    for d in (rej, other):
+        if len(d): d['file'] = d['file'].map(lambda f: Path(str(f)).name)
     dec = b.corpus.decisions
     flagged = dec[dec['action'] == 'flagged'] if len(dec) and 'action' in dec else pd.DataFrame()
+    flagged = flagged[[c for c in ('id_a', 'id_b', 'kind', 'score', 'reason', 'source_a', 'source_b', 'override') if c in flagged]]
     q = _quality_rows(t.quality_)
     parts = [f'<h1>{e(title)}</h1>',
              '<nav><a href="#methods">Methods</a><a href="#topics">Topics</a><a href="#review">Review</a><a href="#references">References</a><a href="#appendix">Appendix</a></nav>',
-             f'<h2 id="methods">Methods</h2><p>{e(methods_text(c, s, b.ntopics, b.outliers))}</p>', flow, table_html(files),
+             f'<h2 id="methods">Methods</h2><p>{e(methods_text(c, s, b.ntopics, b.outliers, t.quality_, b.verification))}</p>', flow, table_html(files),
              f'<h2 id="topics">Topics</h2>{figs}', table_html(_topic_table(t.topic_info_))]
-    if len(q): parts.append(f'<h3>Quality</h3>{table_html(q)}')
+    if len(q): parts.append(f'<h3>Quality</h3>{table_html(q, "narrow")}')
     body, refs = split_review(b.review_md)
     parts += [f'<h2 id="review">Review</h2>{md_to_html(body, shift=1)}',
               f'<h2 id="references">References</h2><div class="bib">{md_to_html(refs)}</div>',
               '<h2 id="appendix">Appendix</h2>', f'<h3>Not read ({len(rej)})</h3>', table_html(rej) if len(rej) else '<p>None.</p>',
               f'<h3>Near-duplicate pairs flagged ({len(flagged)})</h3>', table_html(flagged) if len(flagged) else '<p>None.</p>',
+              f'<h3>Non-record text ({len(other)})</h3>', table_html(other) if len(other) else '<p>None.</p>',
               f'<p class="meta">paperlens {e(str(b.manifest.get("paperlens")))}; seed {e(str(s.get("seed")))}; '
               f'{len(b.manifest.get("inputs", []))} input files, SHA-256 in manifest.json.</p>']
     return ('<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
@@ -386,12 +417,12 @@ def write_topics(topics, # a fitted `paperlens.topics.Topics`
     files = [write_parquet(topics.assignments_.reset_index(drop=True), out/'topics.parquet')]
     ti = topics.topic_info_.copy()
     for c in ti.columns:
-        if ti[c].map(lambda v: isinstance(v, (list, tuple)) or hasattr(v, 'tolist') and not isinstance(v, str)).any():
+        if ti[c].map(_is_list).any():
             ti[c] = ti[c].map(lambda v: '; '.join(map(str, list(v))) if v is not None else '')
     files.append(atomic_write(out/'topic_info.csv', ti.to_csv(index=False, lineterminator='\n')))
     files.append(atomic_write(out/'topic_quality.json', dump_json(topics.quality_)))
+    files += [Path(p) for p in topics.save_figures(out/'figures')]   # first: it computes the 2-D map, which the model then saves
     topics.save(out/'model')
-    files += [Path(p) for p in topics.save_figures(out/'figures')]
     return files
 
 # %% ../nbs/08_report.ipynb
@@ -402,8 +433,22 @@ def check_parsed(corpus:Corpus, # as returned by `read`
     if len(corpus.records): return
     notes = corpus.notes
     why = notes[notes['kind'].isin(['file', 'rejected'])] if len(notes) else pd.DataFrame()
-    lines = [f"{r.file}" + (f":{int(r.line)}" if r.line == r.line and r.line is not None else '') + f": {r.reason}" for r in why.itertuples()][:20]
+    lines = [f"{r.file}" + (f":{int(r.line)}" if pd.notna(r.line) else '') + f": {r.reason}" for r in why.itertuples()][:20]
     raise InputError(f"no records could be read from {', '.join(map(str, paths))}" + (':\n  ' + '\n  '.join(lines) if lines else ''))
+
+# %% ../nbs/08_report.ipynb
+def read_inputs(*paths:str|Path, # files or folders, any supported format
+                fmt:str=None, # force one input format instead of sniffing
+                decisions:str|Path=None, # duplicate-decision overrides file
+                progress:bool=False, # progress bar over the files
+               )->Corpus:
+    "`paperlens.ingest.read` that raises `InputError` naming the files when nothing can be read"
+    input_files(*paths)
+    from paperlens.ingest import read
+    try: corpus = read(*paths, fmt=fmt, decisions=decisions, progress=progress and len(input_files(*paths)) > 20)
+    except (ValueError, FileNotFoundError) as e: raise InputError(str(e)) from None
+    check_parsed(corpus, paths)
+    return corpus
 
 # %% ../nbs/08_report.ipynb
 def _settings(style, seed, nr_topics, model, fmt, decisions, kw):
@@ -482,12 +527,11 @@ def review(*paths:str|Path,  # files or folders, any supported format
     "Run the whole review on `paths` and write the bundle into `out`"
     input_files(*paths); check_out(out)
     from tqdm.auto import tqdm
-    from paperlens.ingest import read
     from paperlens.topics import fit_topics
     settings = _settings(style, seed, nr_topics, model, fmt, decisions, kw)
     with tqdm(total=3, desc='ingest', disable=not progress, leave=False) as bar:
-        corpus = read(*paths, fmt=fmt, decisions=decisions)
-        check_parsed(corpus, paths); check_style(style, corpus); bar.update(); bar.set_description('topics')
+        corpus = read_inputs(*paths, fmt=fmt, decisions=decisions, progress=progress)
+        check_style(style, corpus); bar.update(); bar.set_description('topics')
         topics = fit_topics(corpus, seed=seed, nr_topics=nr_topics, model=model, cache_dir=cache_dir or default_cache_dir(), **kw)
         bar.update(); bar.set_description('review and report')
         b = write_bundle(corpus, topics, out, list(paths), style, settings); bar.update()

@@ -11,149 +11,10 @@ import pandas as pd
 from fastcore.basics import patch
 from .records import atomic_write, dump_json, to_frame
 from .cite import as_dicts, cite_keys, cite, year_of, bibliography, tex_escape, write_references, suffixes
+from .extract import split_sentences, contribution, citing_sentence
 
 # %% auto 0
-__all__ = ['ALLOWED_WORDS', 'split_sentences', 'contribution', 'citing_sentence', 'cited_keys', 'Sentence', 'Paragraph', 'Review',
-           'summarize', 'verify', 'write_review']
-
-# %% ../nbs/06_summarize.ipynb
-_ABBR = {'e.g', 'i.e', 'al', 'vs', 'cf', 'fig', 'figs', 'eq', 'eqs', 'sec', 'no', 'approx', 'resp', 'dr', 'prof', 'mr', 'ms',
-         'viz', 'ca', 'incl', 'ref', 'refs', 'tab', 'w.r.t', 'i.i.d', 'u.s', 'st', 'nos', 'vol', 'ch', 'ed', 'eds', 'et'}
-
-def split_sentences(text:str, # an abstract or any running text
-                   )->list[str]: # its sentences, whitespace normalised
-    "Split `text` into sentences without breaking at abbreviations, initials or decimals"
-    text = ' '.join((text or '').split())
-    out, start = [], 0
-    for m in re.finditer(r'[.!?]+["”’)\]]*(?:\s+|(?=[A-Z][a-z]))', text):
-        nxt = text[m.end():m.end() + 1]
-        if not nxt or not re.match(r'[A-Z0-9"“(\[]', nxt): continue
-        if not m[0].endswith(' ') and not (m.start() > 0 and text[m.start() - 1].islower()): continue
-        word = re.search(r'(\S*)$', text[start:m.start()])[1].lower().lstrip('("“[')
-        if m[0].startswith('.') and (word in _ABBR or re.fullmatch(r'(?:[a-z]\.)+[a-z]', word)
-                                     or re.fullmatch(r'[a-z]', word) and nxt.isupper()): continue
-        out.append(text[start:m.end()].strip()); start = m.end()
-    out.append(text[start:].strip())
-    return [s for s in out if s]
-
-# %% ../nbs/06_summarize.ipynb
-_METHOD = dict(propose=3, introduce=3, present=2.5, develop=2, design=2, devise=2, build=1.5, construct=1.5, create=1.5,
-               release=1.5, offer=1.5, provide=1.2, formulate=1.5, extend=1.2, modify=1.2, leverage=1, employ=1, apply=1,
-               adopt=1, implement=1, train=1, integrate=1, capitalize=1, utilize=1, use=0.8)
-_FINDING = dict(show=2, demonstrate=2, find=2, reveal=2, prove=2, argue=2, establish=1.5, identify=1.5, observe=1.5,
-                investigate=1.8, study=1.5, analyze=1.5, analyse=1.5, explore=1.5, examine=1.5, survey=2, evaluate=1.2,
-                compare=1.2, conduct=1, benchmark=1.2, discuss=1.2, characterize=1.5, report=1.2, dissect=1.5)
-_IRREG = {'found': 'find', 'shown': 'show', 'built': 'build', 'proven': 'prove'}
-
-def _verb_base(w):
-    "The reporting verb `w` is a form of, or None"
-    w = w.lower()
-    if w in _IRREG: return _IRREG[w]
-    for cand in (w, w[:-1], w[:-2], w[:-3] + 'y', w[:-1] + 'e' if w.endswith('d') else '', w[:-2], w[:-3] if w.endswith('ing') else '',
-                 w[:-3] + 'e' if w.endswith('ing') else '', w[:-3] + 'y' if w.endswith('ied') else ''):
-        if cand in _METHOD or cand in _FINDING: return cand
-    return None
-
-_ADV = r'(?:(?:also|further|first|then|additionally|here|now|thus|therefore|finally|systematically|systemically|empirically|theoretically|experimentally|carefully|comprehensively|extensively|mainly|primarily|instead|next|subsequently)\s+)*'
-_WE = re.compile(r'\bwe\s+(?P<adv>' + _ADV + r')(?P<verb>[a-z][a-z-]*)\b', re.I)
-_THIS = re.compile(r'\b(?:this|the present) (?:paper|work|study|article|survey|letter|report|research|thesis)\s+(?P<adv>' + _ADV + r')(?P<verb>[a-z][a-z-]*)\b', re.I)
-
-def _damage(rec):
-    return [q.lower() for f in (rec.get('flags') or []) for q in re.findall(r'"([^"]+)"', str(f))]
-
-def _score(s, i, damage):
-    words = s.split()
-    m = _WE.search(s) or _THIS.search(s)
-    base = _verb_base(m['verb']) if m else None
-    if base: score, verb = (_METHOD.get(base) or _FINDING[base]) + 1.0, base
-    else:
-        hits = [b for b in map(_verb_base, re.findall(r'[A-Za-z-]+', s)) if b]
-        verb = max(hits, key=lambda b: _METHOD.get(b) or _FINDING[b]) if hits else None
-        score = 0.5 * (_METHOD.get(verb) or _FINDING[verb]) if verb else 0.0
-    if re.search(r'\b(?:novel|new)\b', s, re.I): score += 0.3
-    if re.match(r'(?:However|Although|Though|While|But|Yet|Unlike)\b', s): score -= 0.5
-    if i == 0: score -= 0.2
-    if len(words) < 6: score -= 1
-    if len(words) > 80: score -= 0.5
-    if any(d in s.lower() for d in damage): score -= 3
-    group = 'method' if verb in _METHOD else 'finding' if verb in _FINDING else 'other'
-    return score, group
-
-def contribution(rec:dict, # a record dict with an `abstract`
-                )->dict|None: # {'sentence', 'index', 'score', 'group'}, or None without an abstract
-    "The sentence of `rec`'s abstract that states its contribution"
-    sents = split_sentences(rec.get('abstract'))
-    if not sents: return None
-    damage = _damage(rec)
-    scored = [(*_score(s, i, damage), i, s) for i, s in enumerate(sents)]
-    score, group, i, s = max(scored, key=lambda t: (t[0], -t[2]))
-    return dict(sentence=s, index=i, score=round(score, 3), group=group)
-
-# %% ../nbs/06_summarize.ipynb
-_COORD = set(_METHOD) | set(_FINDING) | {'achieve', 'improve', 'reduce', 'outperform', 'obtain', 'make', 'organize', 'open-source', 'fine-tune'}
-_NOCONJ = {'can', 'could', 'will', 'would', 'should', 'may', 'might', 'must', 'shall'}
-_SKIP = {'are', 'were', 'is', 'was', 'be', 'been'}
-
-def _third(v):
-    "Third person singular of a verb"
-    if v in _NOCONJ or v.endswith('ed') or v in _IRREG: return v
-    if v == 'have': return 'has'
-    if v == 'do': return 'does'
-    if re.search(r'(?:s|sh|ch|x|z|o)$', v): return v + 'es'
-    if re.search(r'[^aeiou]y$', v): return v[:-1] + 'ies'
-    return v + 's'
-
-def _plural(v):
-    "The verb form for a plural subject, from a third person singular form"
-    if v == 'has': return 'have'
-    if v == 'does': return 'do'
-    if v == 'is': return 'are'
-    if v.endswith('ies'): return v[:-3] + 'y'
-    if re.search(r'(?:ss|sh|ch|x|z|o)es$', v): return v[:-2]
-    return v[:-1] if v.endswith('s') and not v.endswith('ss') else v
-
-def _pronouns(s):
-    for a, b in (('we', 'they'), ('our', 'their'), ('us', 'them'), ('ourselves', 'themselves')):
-        s = re.sub(rf'\b{a}\b', b, s)
-        s = re.sub(rf'\b{a.capitalize()}\b', b.capitalize(), s)
-    return s
-
-_HERE = re.compile(r'\b(?:in this (?:paper|work|study|article|survey|letter|report)|here(?:in)?)\s*,?\s*$', re.I)
-_ANAPHORA = re.compile(r'\b(?:this|these|that|those|such|this end)\b', re.I)
-
-def _opening(pre):
-    "What to keep of the words before 'we ...'"
-    pre = pre.strip()
-    while True:
-        p2 = _HERE.sub('', pre).strip().rstrip(',').strip()
-        if p2 == pre: break
-        pre = p2
-    if not pre or _ANAPHORA.search(pre) or not pre.endswith(',') and len(pre.split()) < 2: return ''
-    return pre if pre.endswith(',') else pre + ','
-
-def _cap(s): return s[:1].upper() + s[1:]
-
-def citing_sentence(sentence:str, # a sentence of the record's abstract
-                    key:str, # the record's citation key
-                    plural:bool=True, # the citation names two or more authors ("propose", not "proposes")
-                   )->tuple[str, str]: # (sentence with citation marks, template used)
-    "Turn an abstract `sentence` into a review sentence citing `key`"
-    s = ' '.join(sentence.split()).rstrip(' .!?;:')
-    conj = (lambda v: v) if plural else _third
-    if (m := _WE.search(s)) and m['verb'].lower() not in _SKIP and not re.match(r'\s*[:;(]', s[m.end():]):
-        pre = _opening(s[:m.start()])
-        rest = _pronouns(s[m.end():])
-        if not plural: rest = re.sub(r'(\band|,)(\s+(?:and\s+)?(?:also\s+)?)([a-z]+)\b', lambda n: n[1] + n[2] + (_third(n[3]) if n[3] in _COORD else n[3]), rest)
-        body = f"@{key} {m['adv']}{conj(m['verb'])}{rest}"
-        return _cap(f'{pre} {body}'.strip()) + '.', 'we'
-    if (m := re.match(r'(?:in this (?:paper|work|study|article),?\s*)?(?:this|the present) (?:paper|work|study|article|survey|letter|report)\s+(?P<adv>' + _ADV + r')(?P<verb>[a-z][a-z-]*)\b', s, re.I)):
-        lead = f'The paper by @{key}' if plural else f'@{key}'
-        return f"{lead} {m['adv']}{m['verb']}{_pronouns(s[m.end():])}.", 'this-paper'
-    if (m := re.match(r'(?P<pre>[^;:]*?,\s*)?our\s+(?P<noun>[\w-]+)\b', s, re.I)):
-        pre = m['pre'] or ''
-        return _cap(f"{_pronouns(pre)}the {m['noun']} of @{key}{_pronouns(s[m.end():])}") + '.', 'our'
-    s = re.sub(r'^(?:in this (?:paper|work|study|article)|here(?:in)?)\s*,\s*', '', s, flags=re.I)
-    return _cap(_pronouns(s)) + f' [@{key}].', 'quote'
+__all__ = ['ALLOWED_WORDS', 'cited_keys', 'Sentence', 'Paragraph', 'Review', 'summarize', 'verify', 'write_review']
 
 # %% ../nbs/06_summarize.ipynb
 _KEY = r'[A-Za-z0-9](?:[\w.:-]*\w)?'
@@ -223,6 +84,8 @@ def _overview(reps, words, skip):
             key = (score, -rank, -i)
             if best is None or key > best[0]: best = (key, r, i, s)
     return best
+
+def _cap(s): return s[:1].upper() + s[1:]
 
 def _order(r): return (year_of(r) if year_of(r) is not None else 9999, str(r['id']))
 
@@ -351,9 +214,12 @@ def verify(review:Review, # a review, from `summarize` or built by hand
 def _numbers(review):
     return {i: n for n, i in enumerate(review.cited_ids(), 1)}
 
-def _render(review, text, fmt, numbers, sfx=None):
+def _by_key(review):
     recs = {r['id']: r for r in as_dicts(review.records)}
-    by_key = {k: recs[i] for i, k in review.keys.items() if i in recs}
+    return {k: recs[i] for i, k in review.keys.items() if i in recs}
+
+def _render(review, text, fmt, numbers, sfx=None, by_key=None):
+    by_key = by_key or _by_key(review)
     sx = lambda k: (sfx or {}).get(by_key[k]['id'], '')
     esc = tex_escape if fmt == 'tex' else (lambda s: re.sub(r'([\\`*_<>])', r'\\\1', s))
     out, pos = [], 0
@@ -377,10 +243,10 @@ def to_markdown(self:Review,
     "The review as Markdown, with a bibliography"
     nums = _numbers(self)
     cited = self.records[self.records['id'].isin(nums)]
-    sfx = suffixes(cited)
+    sfx, bk = suffixes(cited), _by_key(self)
     md = [f'# {title}', '']
     for p in self.paragraphs:
-        md += [f'## {p.name}', '', ' '.join(_render(self, s.text, 'md', nums, sfx) for s in p.sentences), '']
+        md += [f'## {p.name}', '', ' '.join(_render(self, s.text, 'md', nums, sfx, bk) for s in p.sentences), '']
     entries = bibliography(cited, csl, with_ids=True)
     md += ['## References', '']
     clean = lambda e: re.sub(r'([\\`*_<>])', r'\\\1', re.sub(r'^\[\d+\]\s*', '', e))
@@ -396,12 +262,12 @@ def to_latex(self:Review,
               bib:str='references', # name of the .bib file, without extension
              )->str:
     "The review as a LaTeX document citing with natbib"
-    num = self.style == 'numeric'
+    num, bk = self.style == 'numeric', _by_key(self)
     tex = ['\\documentclass{article}', '\\usepackage[T1]{fontenc}', '\\usepackage[utf8]{inputenc}',
            f"\\usepackage[{'numbers' if num else 'authoryear'}]{{natbib}}", '\\usepackage{url}', '', '\\begin{document}', '',
            f'\\section*{{{tex_escape(title)}}}', '']
     for p in self.paragraphs:
-        tex += [f'\\subsection*{{{tex_escape(p.name)}}}', ' '.join(_render(self, s.text, 'tex', {}) for s in p.sentences), '']
+        tex += [f'\\subsection*{{{tex_escape(p.name)}}}', ' '.join(_render(self, s.text, 'tex', {}, by_key=bk) for s in p.sentences), '']
     tex += [f"\\bibliographystyle{{{'unsrtnat' if num else 'plainnat'}}}", f'\\bibliography{{{bib}}}', '', '\\end{document}']
     return '\n'.join(tex) + '\n'
 

@@ -43,8 +43,8 @@ def settings_for(n:int, # number of documents
                 )->dict: # UMAP, HDBSCAN and vectorizer settings
     "Default topic-model settings for a corpus of `n` documents"
     if n <= 1000:
-        return dict(n_neighbors=max(2, min(10, n - 2)), n_components=5, min_cluster_size=max(3, min(5, n // 10)),
-                    min_samples=2, min_df=2 if n >= 50 else 1, pca_dims=None, low_memory=False)
+        return dict(n_neighbors=max(2, min(10, n - 2)), n_components=5, min_cluster_size=max(3, min(5, n // 10)) if n < 500 else max(5, n // 100),
+                    min_samples=2 if n < 500 else 3, min_df=2 if n >= 50 else 1, pca_dims=None, low_memory=False)
     if n <= 10000:
         return dict(n_neighbors=15, n_components=5, min_cluster_size=max(10, n // 100), min_samples=5,
                     min_df=3, pca_dims=None, low_memory=False)

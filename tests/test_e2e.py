@@ -1,12 +1,12 @@
 "End-to-end: the `paperlens` command line on the bundled examples, the review bundle it writes, and reopening it"
-import hashlib, json, os, re, subprocess, sys, time
+import hashlib, json, os, re, subprocess, sys
 from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 SEEDS = ROOT/'examples'/'seeds'
 FIX = ROOT/'tests'/'fixtures'/'report'
-pytestmark = pytest.mark.slow   # real MiniLM embeddings and BERTopic fits (about 20 s a run on 2 cores)
+pytestmark = pytest.mark.slow   # real MiniLM embeddings and BERTopic fits: about 40 s per `paperlens` run on 2 cores
 
 BUNDLE_FILES = ['report.html', 'report.md', 'manifest.json', 'records.parquet', 'topics.parquet', 'topic_info.csv',
                 'topic_quality.json', 'references.bib', 'references.ris', 'references.json', 'ingest_report.json',
@@ -29,10 +29,13 @@ def run(env, *args, cwd=ROOT, timeout=600):
 def snapshot(d):
     return {str(p.relative_to(d)): p.read_bytes() for p in sorted(Path(d).rglob('*')) if p.is_file()}
 
+INJECTION = FIX/'script_injection.bib'   # a BibTeX record whose title and abstract carry HTML and a <script>
+
 @pytest.fixture(scope='module')
 def bundle(env, tmp_path_factory):
-    out = tmp_path_factory.mktemp('review')/'seeds'
-    r = run(env, 'review', 'examples/seeds', '--out', out, '--quiet')
+    "the README's review on the examples, plus one hostile record: the run every test below inspects"
+    out = tmp_path_factory.mktemp('review')/'bundle'
+    r = run(env, 'review', 'examples/seeds', INJECTION.relative_to(ROOT), '--out', out, '--quiet')
     assert r.returncode == 0, r.stderr
     return out, r
 
@@ -61,7 +64,7 @@ def test_manifest_hashes_inputs_and_has_no_timestamps(bundle):
     out, _ = bundle
     m = json.loads((out/'manifest.json').read_text())
     got = {Path(i['path']).name: i['sha256'] for i in m['inputs']}
-    want = {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in SEEDS.iterdir()}
+    want = {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in [*SEEDS.iterdir(), INJECTION]}
     assert got == want
     assert m['settings']['seed'] == 42 and m['settings']['style'] == 'apa'
     assert m['paperlens'] and m['libraries']['bertopic']
@@ -72,7 +75,7 @@ def test_report_counts_and_is_self_contained(bundle):
     out, _ = bundle
     html = (out/'report.html').read_text()
     md = (out/'report.md').read_text()
-    assert 'We identified 140 records in 5 input files' in md
+    assert 'We identified 141 records in 6 input files' in md and '141 records were included' in md
     assert '## Methods' in md and '## Review' in md and '## References' in md
     srcs = re.findall(r'<img[^>]+src="([^"]*)"', html)
     assert len(srcs) >= 3 and all(s.startswith('data:image/') for s in srcs), srcs[:3]
@@ -84,23 +87,21 @@ def test_rerun_is_byte_identical_and_reuses_the_cache(bundle, env):
     before = snapshot(out)
     cache = snapshot(env['PAPERLENS_CACHE'])
     assert cache, 'the embedding cache is empty after a run'
-    t = time.time()
-    r = run(env, 'review', 'examples/seeds', '--out', out, '--quiet')
+    r = run(env, 'review', 'examples/seeds', INJECTION.relative_to(ROOT), '--out', out, '--quiet')
     assert r.returncode == 0, r.stderr
     after = snapshot(out)
     assert sorted(after) == sorted(before)
     assert [f for f in before if before[f] != after[f]] == []
     assert snapshot(env['PAPERLENS_CACHE']).keys() == cache.keys(), 'the rerun embedded again instead of reusing the cache'
 
-def test_html_escapes_record_text(env, tmp_path):
-    out = tmp_path/'inj'
-    r = run(env, 'review', 'examples/seeds', FIX/'script_injection.bib', '--out', out, '--quiet')
-    assert r.returncode == 0, r.stderr
+def test_html_escapes_record_text(bundle):
+    out, _ = bundle
     html = (out/'report.html').read_text()
-    assert '<script' not in html and 'onerror=' not in html.replace('onerror=&quot;', '')
-    assert '&lt;script&gt;' in html or 'Attention Is Not All You Need' in html
-    assert '<b>Bold</b>' not in html
-    assert '<script' not in (out/'report.md').read_text()
+    assert 'Not All You Need' in html, 'the hostile record is not in the report'
+    assert '<script' not in html and '<b>Bold</b>' not in html and '<img src=x' not in html and 'onerror="' not in html
+    if 'pwned' in html: assert '&lt;script&gt;window.__pwned' in html   # where the abstract is quoted, it is text
+    md = (out/'report.md').read_text()
+    assert not re.search(r'(?<!\\)<(script|img)', md), 'raw HTML in report.md'   # Markdown escapes it: \\<script\\>
 
 def test_bad_input_names_the_file(env, tmp_path):
     for bad in (FIX/'empty_file.txt', FIX/'png_image.bin'):
@@ -125,13 +126,14 @@ def test_bad_style_and_foreign_out_folder(env, tmp_path):
 def test_interrupted_run_keeps_the_previous_bundle(bundle, env, monkeypatch):
     "a run stopped while writing (Ctrl-C here) leaves the previous bundle as it was and no temporary folder"
     for k in ('HF_HUB_OFFLINE', 'TRANSFORMERS_OFFLINE', 'PAPERLENS_CACHE'): monkeypatch.setenv(k, env[k])
-    import paperlens.report as R
+    import paperlens.report as R, paperlens.topics as T
     out, _ = bundle
     before = snapshot(out)
+    monkeypatch.setattr(T, 'fit_topics', lambda *a, **kw: T.Topics.load(out/'model'))   # skip the slow fit: the model is at hand
     def interrupt(b): raise KeyboardInterrupt
     monkeypatch.setattr(R, 'render_html', interrupt)
     monkeypatch.chdir(ROOT)
-    with pytest.raises(KeyboardInterrupt): R.review('examples/seeds', out=out, seed=7, progress=False)
+    with pytest.raises(KeyboardInterrupt): R.review('examples/seeds', INJECTION, out=out, style='ieee', progress=False)
     assert snapshot(out) == before, 'an interrupted run changed the previous bundle'
     assert not list(out.parent.glob(f'.{out.name}.*')), 'temporary folder left behind'
 
@@ -152,7 +154,7 @@ def test_load_round_trip(bundle):
     from paperlens.records import read_parquet
     out, _ = bundle
     b = load(out)
-    assert len(b.corpus) == len(read_parquet(out/'records.parquet')) == 140
+    assert len(b.corpus) == len(read_parquet(out/'records.parquet')) == 141
     assert b.review_md == (out/'review.md').read_text() and b.review_md.strip()
     a = read_parquet(out/'topics.parquet')
     assert b.topics.assignments_[['id', 'topic']].reset_index(drop=True).equals(a[['id', 'topic']])

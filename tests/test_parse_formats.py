@@ -3,12 +3,8 @@ import pytest
 from paperlens.parse import parse_file, read_text, sniff, unaccounted, FORMATS, Parsed
 from paperlens.records import COLUMNS, NOTE_KINDS, to_frame
 
-FX = None
-@pytest.fixture(scope='module', autouse=True)
-def _fx(request):
-    global FX
-    from conftest import FIXTURES
-    FX = FIXTURES/'parse'
+from pathlib import Path
+FX = Path(__file__).resolve().parent/'fixtures'/'parse'
 
 # file -> (format, records, seen, note kinds)
 EXPECTED = {

@@ -161,6 +161,23 @@ def test_csv_roundtrip(tmp_path_factory, es, delim, wrap):
     check(p, f)
 
 @SET
+@given(es=entries, nl=newline)
+def test_wos_plaintext_roundtrip(tmp_path_factory, es, nl):
+    lines, spans = ['FN Clarivate Analytics Web of Science', 'VR 1.0'], []
+    for e in es:
+        start = len(lines) + 1
+        au = [f"{a['family']}, {a['given']}" for a in e['authors']]
+        lines += ['PT J', 'AF ' + au[0], *['   ' + a for a in au[1:]], f"TI {e['title']}", f"AB {e['abstract']}", f"PY {e['year']}", f"UT WOS:{e['key']}", 'ER']
+        spans.append([start, len(lines)]); lines.append('')
+    lines.append('EF')
+    f = write(tmp_path_factory.mktemp('w'), '\n'.join(lines) + '\n', nl, name='savedrecs.txt')
+    p = parse_file(f)
+    assert p.fmt == 'wos'
+    assert [(r['source_key'], r['title'], r['year'], r['abstract'], r['source_lines']) for r in p.records] == [(f"WOS:{e['key']}", e['title'], e['year'], e['abstract'], s) for e, s in zip(es, spans)]
+    assert [aut(r) for r in p.records] == [[(a['family'], a['given']) for a in e['authors']] for e in es]
+    check(p, f)
+
+@SET
 @given(es=st.lists(st.tuples(arxiv, entry), min_size=1, max_size=8))
 def test_atom_roundtrip(tmp_path_factory, es):
     lines = ['<?xml version="1.0" encoding="UTF-8"?>', '<feed xmlns="http://www.w3.org/2005/Atom">', '  <title>ArXiv Query</title>']

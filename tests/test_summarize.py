@@ -1,0 +1,124 @@
+"""paperlens.summarize on the seeds with hand-made topic tables (issue 6): every topic gets a cited paragraph, the
+verifier passes 100 %, a summariser that invents words is caught, and write_review writes the same bytes in two processes."""
+import json, os, re, subprocess, sys
+import pandas as pd
+import pytest
+from paperlens.ingest import read
+from paperlens.cite import as_dicts, cite_keys
+from paperlens.summarize import summarize, verify, write_review, Review, Paragraph, Sentence
+from paperlens.extract import split_sentences, contribution, citing_sentence
+
+@pytest.fixture(scope='module')
+def seeds(examples): return read(examples).records
+
+def hand_topics(records, n=4):
+    "A small topic table of the shape the topics stage returns: topics by source file, the profile split in two, some outliers"
+    rows = []
+    for i, r in enumerate(as_dicts(records)):
+        f = os.path.basename(r['source_file'] or '')[:3]
+        t = {'000': 0, '001': 1, '002': 2, '003': 2, '004': 3}.get(f, -1)
+        if t == 1 and i % 7 == 0: t = -1
+        rows.append(dict(id=r['id'], topic=t, probability=round(1 - (i % 10) / 20, 3)))
+    asg = pd.DataFrame(rows)
+    info = pd.DataFrame([dict(topic=t, name=f'Topic {t} by hand', count=int((asg.topic == t).sum()),
+                              words=['language', 'models', 'attention', 'training'],
+                              representative_ids=asg[asg.topic == t].id.head(3).tolist()) for t in sorted(set(asg.topic))])
+    return asg, info
+
+@pytest.fixture(scope='module')
+def review(seeds):
+    asg, info = hand_topics(seeds)
+    return summarize(seeds, asg, info), asg, info
+
+def test_every_topic_has_a_cited_paragraph(review):
+    rv, asg, info = review
+    assert [p.topic for p in rv.paragraphs] == sorted(set(asg.topic), key=lambda t: (t < 0, t))
+    for p in rv.paragraphs:
+        assert p.name == f'Topic {p.topic} by hand'
+        assert p.sentences and all(s.cites for s in p.sentences)
+        assert any(s.kind == 'contribution' for s in p.sentences)
+        if p.topic >= 0: assert p.sentences[0].kind == 'overview'
+        else: assert all(s.kind != 'overview' for s in p.sentences)
+    assert sorted(rv.cited_ids()) == sorted(asg.id)      # every record cited once at least
+
+def test_verifier_passes_on_seeds(review, seeds):
+    rv, _, _ = review
+    v = verify(rv, seeds)
+    assert v['passed'] and v['rate'] == 1.0 and v['failures'] == []
+    assert v['sentences'] == len(rv.sentences) == v['passed_sentences']
+    assert rv.verification == v
+
+def test_sentences_come_from_their_records(review):
+    "Each contribution sentence is its record's sentence: same words, in the same order, up to the template"
+    rv, _, _ = review
+    recs = {r['id']: r for r in as_dicts(rv.records)}
+    for s in rv.sentences:
+        if s.kind != 'contribution': continue
+        src = split_sentences(recs[s.source['id']]['abstract'])[s.source['sentence']]
+        words = lambda t: [w for w in (x.lower().strip('.,;:') for x in t.split()) if w]
+        assert words(re.sub(r'\[?@[\w.:-]+\]?', ' ', s.text))[-4:] == words(src)[-4:], (s.text, src)
+
+def test_fake_summariser_is_caught(seeds):
+    asg, info = hand_topics(seeds)
+    fake = lambda r: 'an astonishing, groundbreaking breakthrough'
+    rv = summarize(seeds, asg, info, summarizer=fake, per_topic=2)
+    v = rv.verification
+    assert not v['passed'] and v['failures']
+    assert all(set(f['unknown_words']) >= {'astonishing', 'groundbreaking', 'breakthrough'} for f in v['failures'] if f['kind'] == 'custom')
+    assert all(f['kind'] == 'custom' for f in v['failures'])      # the rest of the review still passes
+
+def test_topic_summariser_citations_checked(seeds):
+    asg, info = hand_topics(seeds)
+    def llm(topic, recs): return [f"See also work by @{recs[0]['key']}.", 'Models are good.', '[@ghost2099] propose it.']
+    v = summarize(seeds, asg, info, summarizer=llm, per='topic').verification
+    kinds = [(r['passed'], r['reason'].split(';')[0]) for r in v['results']]
+    assert kinds[:3] == [(True, ''), (False, 'cites nothing'), (False, 'unknown citation @ghost2099')]
+
+def test_templates():
+    assert citing_sentence('In this paper, we introduce Foo.', 'k', plural=False)[0] == '@k introduces Foo.'
+    assert citing_sentence('This paper presents Foo.', 'k', plural=False)[0] == '@k presents Foo.'
+    assert split_sentences('We use e.g. Adam et al. 2.7B. Done.') == ['We use e.g. Adam et al. 2.7B.', 'Done.']
+
+def test_input_problems_reported(seeds):
+    asg, info = hand_topics(seeds)
+    asg = pd.concat([asg, pd.DataFrame([dict(id='pl:nothere', topic=0, probability=1.0)])], ignore_index=True)
+    rv = summarize(seeds, asg, info[info.topic != 2])
+    assert any("'pl:nothere'" in p for p in rv.problems) and any('topic 2' in p for p in rv.problems)
+    assert rv.verification['passed']
+
+def test_markdown_and_latex(review):
+    rv, _, _ = review
+    md = rv.to_markdown('apa')
+    assert md.count('\n## ') == len(rv.paragraphs) + 1 and '## References' in md
+    assert '@' not in re.sub(r'\S+@\S+', '', md.split('## References')[0])   # every citation mark rendered
+    tex = rv.to_latex()
+    keys = set(rv.keys.values())
+    cited = {k for g in re.findall(r'\\cite[tp]\{([^}]+)\}', tex) for k in g.split(',')}
+    assert cited and cited <= keys
+
+SCRIPT = """
+import sys, pandas as pd
+sys.path.insert(0, {tests!r})
+from test_summarize import hand_topics
+from paperlens.ingest import read
+from paperlens.summarize import write_review
+recs = read({seeds!r}).records
+asg, info = hand_topics(recs)
+write_review(recs, asg, info, sys.argv[1], style=sys.argv[2], cite=sys.argv[3])
+"""
+
+@pytest.mark.slow
+@pytest.mark.parametrize('style,cite', [('apa', 'author-year'), ('ieee', 'numeric')])
+def test_write_review_same_bytes_across_processes(examples, tmp_path, style, cite):
+    code = SCRIPT.format(tests=os.path.dirname(__file__), seeds=str(examples))
+    outs = []
+    for n, seed in enumerate(('1', '2')):
+        d = tmp_path/f'run{n}'
+        env = dict(os.environ, PYTHONHASHSEED=seed)
+        subprocess.run([sys.executable, '-c', code, str(d), style, cite], check=True, env=env, timeout=300)
+        outs.append({p.name: p.read_bytes() for p in sorted(d.iterdir())})
+    assert outs[0] == outs[1]
+    assert sorted(outs[0]) == ['references.bib', 'references.json', 'references.ris', 'review.md', 'review.tex', 'verification.json']
+    assert json.loads(outs[0]['verification.json'])['passed'] is True
+    md = outs[0]['review.md'].decode()
+    if cite == 'numeric': assert re.search(r'^\[1\] ', md, flags=re.M) and '[1]' in md.split('## References')[0]
