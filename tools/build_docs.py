@@ -52,6 +52,13 @@ def process(nb_path:Path):
 
 _re_dir = re.compile(r'^\s*#\|\s*([\w-]+):?\s*(.*)$')
 
+def _norm_output(o)->dict:
+    "Output with multi-line strings joined (nbformat allows lists; nbconvert's filters want strings); stderr dropped"
+    o = dict(o)
+    if 'text' in o and isinstance(o['text'], list): o['text'] = ''.join(o['text'])
+    if 'data' in o: o['data'] = {k: ''.join(v) if isinstance(v, list) else v for k, v in o['data'].items()}
+    return o
+
 def to_plain(nb)->dict:
     "Processed nbdev notebook → plain nbformat dict for nbconvert/mkdocs-jupyter (directives honoured, then stripped)"
     cells = []
@@ -70,7 +77,9 @@ def to_plain(nb)->dict:
             k, v = _re_dir.match(lines.pop(0)).groups(); dirs[k] = v.strip()
         if c.cell_type == 'code':
             echo = dirs.get('echo', 'true').lower() != 'false'
-            outs = [o for o in c.get('outputs', []) if dirs.get('output', '').lower() != 'false']
+            outs = [o for o in c.get('outputs', []) if dirs.get('output', '').lower() != 'false'
+                    and not (o.get('output_type') == 'stream' and o.get('name') == 'stderr')]
+            outs = [_norm_output(o) for o in outs]
             for o in outs:
                 if 'data' in o and 'text/markdown' in o['data']:   # show_doc output: render as Markdown, not raw text
                     o['data'] = {'text/markdown': o['data']['text/markdown']}
