@@ -49,5 +49,7 @@ readme: setup
 export: setup
 	$(BIN)/nbdev_export && $(BIN)/nbdev_clean
 
+## speed/memory benchmarks (on demand, not part of the tests); results land in benchmarks/results/*.md and the docs
 benchmark: setup
-	$(BIN)/python benchmarks/run.py
+	$(BIN)/python benchmarks/bench_ingest.py
+	$(BIN)/python benchmarks/bench_topics.py
