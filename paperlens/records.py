@@ -92,11 +92,15 @@ def atomic_write(path:str|Path, # where the file should end up
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f'.{path.name}.', suffix='.tmp')
     try:
         with os.fdopen(fd, 'wb') as f: f.write(data.encode() if isinstance(data, str) else data)
+        os.chmod(tmp, 0o666 & ~_umask())   # mkstemp makes 0600 files; give the usual permissions
         os.replace(tmp, path)
     except BaseException:
         if os.path.exists(tmp): os.unlink(tmp)
         raise
     return path
+
+def _umask():
+    m = os.umask(0); os.umask(m); return m
 
 def dump_json(obj, # JSON-able object (dicts, lists, numbers, strings)
              )->str:
