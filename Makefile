@@ -39,7 +39,7 @@ check: setup
 	$(BIN)/python tools/build_docs.py --check-readme
 
 ## build the docs site into _site/ and README.md from the notebooks (offline, no Quarto)
-docs: setup
+docs: review
 	$(BIN)/python tools/build_docs.py
 
 readme: setup

@@ -9,6 +9,10 @@ ROOT = Path(__file__).resolve().parent.parent
 @pytest.fixture(scope='module')
 def site():
     env = {**os.environ, 'NO_MKDOCS_2_WARNING': '1'}
+    if not (ROOT/'output'/'examples'/'report.html').exists():   # the docs show the example review: make it as `make review` does
+        r = subprocess.run([str(Path(sys.executable).parent/'paperlens'), 'review', 'examples/seeds', '--out', 'output/examples'],
+                           cwd=ROOT, capture_output=True, text=True, env=env, timeout=900)
+        assert r.returncode == 0, r.stderr[-3000:]
     r = subprocess.run([sys.executable, 'tools/build_docs.py'], cwd=ROOT, capture_output=True, text=True, env=env, timeout=900)
     assert r.returncode == 0, r.stderr[-3000:]
     return ROOT/'_site'
@@ -21,6 +25,17 @@ def test_readme_is_built_from_index(site):
 def test_every_notebook_has_a_page(site):
     for nb in (ROOT/'nbs').glob('*.ipynb'):
         assert (site/f'{nb.stem}.html').exists(), nb.name
+
+def test_example_review_page(site, browser, serve, screenshots):
+    "The docs carry the end-to-end example report, and it renders with its figures"
+    assert (site/'example'/'report.html').exists()
+    base = serve(site)
+    page = browser.new_page(viewport={'width': 1280, 'height': 900})
+    page.goto(f'{base}/example/report.html')
+    assert 'Methods' in page.inner_text('body')
+    n_img = page.evaluate("[...document.images].filter(i => i.complete && i.naturalWidth > 0).length")
+    assert n_img >= 4, n_img
+    page.screenshot(path=str(screenshots/'docs_example_report.png'))
 
 def test_pages_render_in_chromium(site, browser, serve, screenshots):
     base = serve(site)
