@@ -165,10 +165,24 @@ def _dim(m):
     return m.dim
 
 def _encode(m, texts, batch_size, show)->np.ndarray:
-    "One call to the model; sentence-transformers and model2vec both return normalised rows here"
+    "Encode `texts` so each vector depends on its text alone (see below); rows normalised"
     if hasattr(m, 'get_sentence_embedding_dimension') or hasattr(m, 'get_embedding_dimension'):
-        v = m.encode(texts, batch_size=batch_size, show_progress_bar=show, convert_to_numpy=True, normalize_embeddings=True)
+        groups = {}
+        for i, n in enumerate(_token_lengths(m, texts)): groups.setdefault(n, []).append(i)
+        v = np.zeros((len(texts), _dim(m)), np.float32)
+        from tqdm.auto import tqdm
+        with tqdm(total=len(texts), disable=not show, desc='embed') as bar:
+            for n in sorted(groups):   # equal token lengths: no padding, so batch-mates cannot change a vector
+                idx = groups[n]
+                v[idx] = m.encode([texts[i] for i in idx], batch_size=batch_size, show_progress_bar=False,
+                                  convert_to_numpy=True, normalize_embeddings=True)
+                bar.update(len(idx))
     else:
         v = m.encode(texts, batch_size=max(batch_size, 1024), show_progress_bar=show)
         v = v / np.maximum(np.linalg.norm(v, axis=1, keepdims=True), 1e-12)
     return np.asarray(v, dtype=np.float32)
+
+def _token_lengths(m, texts)->list[int]:
+    "Token count of each text as the model will see it (truncated to its maximum length)"
+    ids = m.tokenizer(list(texts), truncation=True, max_length=m.max_seq_length)['input_ids']
+    return [len(x) for x in ids]
