@@ -21,7 +21,7 @@ from .embed import embed, doc_texts, load_model, DEFAULT_MODEL
 from .quality import outlier_share, npmi_coherence, topic_diversity, stability
 
 # %% auto 0
-__all__ = ['SCI_STOPWORDS', 'STOPWORDS', 'settings_for', 'Topics', 'fit_topics']
+__all__ = ['SCI_STOPWORDS', 'STOPWORDS', 'EXACT_KNN_MAX', 'settings_for', 'Topics', 'fit_topics']
 
 # %% ../nbs/05_topics.ipynb
 SCI_STOPWORDS = frozenset('''
@@ -44,41 +44,89 @@ def settings_for(n:int, # number of documents
     "Default topic-model settings for a corpus of `n` documents"
     if n <= 1000:
         return dict(n_neighbors=max(2, min(10, n - 2)), n_components=5, min_cluster_size=max(3, min(5, n // 10)) if n < 500 else max(5, n // 100),
-                    min_samples=2 if n < 500 else 3, min_df=2 if n >= 50 else 1, pca_dims=None, low_memory=False)
+                    min_samples=2 if n < 500 else 3, min_df=2 if n >= 50 else 1, pca_dims=None, low_memory=False, runs=5)
     if n <= 10000:
         return dict(n_neighbors=15, n_components=5, min_cluster_size=max(10, n // 100), min_samples=5,
-                    min_df=3, pca_dims=None, low_memory=False)
+                    min_df=3, pca_dims=None, low_memory=False, runs=1)
     return dict(n_neighbors=15, n_components=5, min_cluster_size=min(500, n // 200), min_samples=10,
-                min_df=5, pca_dims=50, low_memory=True)
+                min_df=5, pca_dims=50, low_memory=True, runs=1)
+
+EXACT_KNN_MAX = 20_000  # up to this many papers, exact neighbours instead of NN-descent (see above)
+
+# %% ../nbs/05_topics.ipynb
+def _unit(X):
+    X = np.asarray(X, dtype=np.float32)
+    return X / np.maximum(np.linalg.norm(X, axis=1, keepdims=True), 1e-12)
+
+def _knn(Q:np.ndarray, # query rows (unit length)
+         X:np.ndarray, # rows to search (unit length)
+         k:int, # neighbours per query
+         block:int=2048)->tuple: # (indices, similarities), each `len(Q)` × `k`, most similar first
+    "Exact `k` nearest rows of `X` by cosine similarity for each row of `Q`"
+    k = min(k, len(X))
+    I, S = np.empty((len(Q), k), np.int64), np.empty((len(Q), k), np.float32)
+    for s in range(0, len(Q), block):
+        M = Q[s:s + block] @ X.T
+        idx = np.argpartition(-M, k - 1, axis=1)[:, :k] if k < len(X) else np.broadcast_to(np.arange(len(X)), M.shape)
+        sim = np.take_along_axis(M, idx, 1)
+        o = np.lexsort((idx, -sim), axis=1)
+        I[s:s + block], S[s:s + block] = np.take_along_axis(idx, o, 1), np.take_along_axis(sim, o, 1)
+    return I, S
 
 # %% ../nbs/05_topics.ipynb
 def _centres(E, labels, ids):
     C = np.stack([E[labels == t].mean(0) for t in ids])
     return C / np.maximum(np.linalg.norm(C, axis=1, keepdims=True), 1e-12)
 
-def _settle(labels, E, nr_topics=None, max_iter=300):
-    "Outliers to the nearest topic, optional merging to `nr_topics`, then nearest-centre to a fixed point; ids by size"
-    labels = np.asarray(labels).copy()
+def _vote(labels, I, S)->tuple:
+    "Per row: the label with the largest similarity-weighted vote among neighbours `I` (ties to the lower label), and its share"
+    L = np.asarray(labels)[I]
+    ids = np.unique(L)
+    W = np.stack([np.where(L == t, np.maximum(S, 1e-6), 0).sum(1) for t in ids], 1)
+    return ids[W.argmax(1)], W.max(1) / W.sum(1)
+
+def _assign(raw, # HDBSCAN labels, -1 for outliers
+            E:np.ndarray, # unit-length embeddings, one row per label
+            nr_topics:int|None=None, # merge down to at most this many topics
+            k:int=10, # clustered neighbours that vote on an outlier's topic
+           )->np.ndarray: # a topic per paper, 0 = largest
+    "Outliers to the topic of their nearest clustered papers, optional merging to `nr_topics`; ids by size"
+    labels = np.asarray(raw).copy()
     ids = sorted(set(labels.tolist()) - {-1})
     if not ids: return np.zeros(len(labels), int)
-    if (labels == -1).any():
-        out = labels == -1
-        labels[out] = np.array(ids)[(E[out] @ _centres(E, labels, ids).T).argmax(1)]
+    out, inl = np.flatnonzero(labels == -1), np.flatnonzero(labels != -1)
+    if len(out):
+        I, S = _knn(E[out], E[inl], k)
+        labels[out] = _vote(labels[inl], I, S)[0]
     if nr_topics and len(ids) > nr_topics:
         from sklearn.cluster import AgglomerativeClustering
         merge = AgglomerativeClustering(n_clusters=nr_topics, metric='cosine', linkage='average').fit_predict(_centres(E, labels, ids))
         labels = merge[np.searchsorted(ids, labels)]
-    for _ in range(max_iter):
-        ids = sorted(set(labels.tolist()))
-        new = np.array(ids)[(E @ _centres(E, labels, ids).T).argmax(1)]
-        if (new == labels).all(): break
-        labels = new
     order = sorted(set(labels.tolist()), key=lambda t: (-int((labels == t).sum()), int(np.argmax(labels == t))))
     return _renumber(labels, order)
 
 def _renumber(labels, order):
     lut = {t: i for i, t in enumerate(order)}
     return np.array([lut[t] for t in labels.tolist()], dtype=int)
+
+# %% ../nbs/05_topics.ipynb
+def _consensus(runs:list, # label arrays from several clusterings, -1 = outlier
+               min_size:int, # groups smaller than this become outliers
+               cut:float=0.5, # papers together in at least `1 - cut` of their shared runs end up together
+              )->np.ndarray: # consensus labels, -1 = outlier
+    "Evidence-accumulation consensus of several clusterings"
+    from scipy.cluster.hierarchy import linkage, fcluster
+    from scipy.spatial.distance import squareform
+    n = len(runs[0]); together, both = np.zeros((n, n), np.float32), np.zeros((n, n), np.float32)
+    for l in map(np.asarray, runs):
+        ok = l != -1
+        pair = ok[:, None] & ok[None, :]
+        together += (l[:, None] == l[None, :]) & pair; both += pair
+    A = np.divide(together, both, out=np.zeros_like(together), where=both > 0)
+    np.fill_diagonal(A, 1)
+    lab = fcluster(linkage(squareform(1 - A, checks=False), 'average'), t=cut, criterion='distance')
+    ids, counts = np.unique(lab, return_counts=True)
+    return np.where(np.isin(lab, ids[counts < min_size]), -1, lab)
 
 # %% ../nbs/05_topics.ipynb
 def _name(words, taken=()):
@@ -108,7 +156,7 @@ class _Backend(BaseEmbedder):
         return embed(list(documents), model=self.model, cache_dir=self.cache_dir, progress=verbose)
 
 # %% ../nbs/05_topics.ipynb
-_SIZE_KEYS = ('n_neighbors', 'n_components', 'min_cluster_size', 'min_samples', 'min_df', 'pca_dims', 'low_memory')
+_SIZE_KEYS = ('n_neighbors', 'n_components', 'min_cluster_size', 'min_samples', 'min_df', 'pca_dims', 'low_memory', 'runs')
 
 class Topics:
     "A BERTopic topic model with defaults for literature reviews"
@@ -149,18 +197,31 @@ def _vectorizer(self:Topics, n:int):
 
 @patch
 def _cluster(self:Topics, E:np.ndarray, seed:int)->tuple:
-    "UMAP + HDBSCAN for one seed; returns (raw labels, settled labels)"
+    "UMAP + HDBSCAN for one seed (a consensus of `runs` when asked); returns (raw labels, topic per paper)"
+    s = self._settings(len(E))
+    if s['runs'] <= 1: raw = self._cluster_once(E, seed, s)
+    else:
+        seeds = np.random.SeedSequence(seed).generate_state(s['runs']).tolist()
+        raw = _consensus([self._cluster_once(E, int(sd), s) for sd in seeds], s['min_cluster_size'])
+    return raw, _assign(raw, E, self.nr_topics, k=s['n_neighbors'])
+
+@patch
+def _cluster_once(self:Topics, E:np.ndarray, seed:int, s:dict)->np.ndarray:
+    "HDBSCAN labels (-1 = outlier) after UMAP with `seed`"
     from sklearn.base import clone
     from umap import UMAP
     from hdbscan import HDBSCAN
-    s = self._settings(len(E))
     X = E
     if s['pca_dims'] and E.shape[1] > s['pca_dims'] and self.umap_model is None:
         from sklearn.decomposition import PCA
         X = PCA(s['pca_dims'], random_state=seed).fit_transform(E)
     if self.umap_model is None:
+        extra = {}
+        if 4096 < len(X) <= EXACT_KNN_MAX:   # UMAP computes exact neighbours itself below 4,096 papers
+            I, S = _knn(_unit(X), _unit(X), s['n_neighbors'])
+            extra = dict(precomputed_knn=(I, np.maximum(0, 1 - S), None), n_epochs=200)
         red = UMAP(n_neighbors=s['n_neighbors'], n_components=s['n_components'], min_dist=0.0, metric='cosine',
-                   random_state=seed, low_memory=s['low_memory'])
+                   random_state=seed, low_memory=s['low_memory'], **extra)
     else:
         red = clone(self.umap_model)
         if 'random_state' in red.get_params(): red.set_params(random_state=seed)
@@ -169,8 +230,7 @@ def _cluster(self:Topics, E:np.ndarray, seed:int)->tuple:
         R = red.fit_transform(X)
     hdb = clone(self.hdbscan_model) if self.hdbscan_model is not None else HDBSCAN(
         min_cluster_size=s['min_cluster_size'], min_samples=s['min_samples'], metric='euclidean', cluster_selection_method='eom')
-    raw = np.asarray(hdb.fit(R).labels_)
-    return raw, _settle(raw, E, self.nr_topics)
+    return np.asarray(hdb.fit(R).labels_)
 
 # %% ../nbs/05_topics.ipynb
 @patch
@@ -202,6 +262,7 @@ def fit(self:Topics,
     tm.topic_embeddings_ = _centres(E, labels, order)
     self.topic_model_, self.docs_, self.embeddings_, self.raw_labels_ = tm, docs, E, raw
     self.years_ = None if years is None else pd.array(list(years), dtype='Int64')
+    self.labels_ = labels
     topics, prob = self.transform(docs, E)
     self.assignments_ = pd.DataFrame({'id': ids, 'topic': labels, 'probability': prob})
     self.topic_info_ = self._topic_info()
@@ -214,17 +275,17 @@ def transform(self:Topics,
               docs:list[str], # texts of the papers to place
               embeddings:np.ndarray|None=None, # their embeddings (computed with the fit's `model` if missing)
              )->tuple: # (topic per doc, probability per doc)
-    "Assign documents to the fitted topics by their nearest topic centre"
+    "Assign documents to the fitted topics by the vote of their nearest training papers"
     if not hasattr(self, 'topic_model_'): raise RuntimeError("Topics is not fitted yet: call fit() or Topics.load()")
     if embeddings is None: embeddings = embed(list(docs), model=self.model, cache_dir=self.cache_dir)
-    E = np.asarray(embeddings, dtype=np.float32)
-    C = np.asarray(self.topic_model_.topic_embeddings_, dtype=np.float32)
-    if E.shape[1:] != C.shape[1:]: raise ValueError(f"embeddings have {E.shape[1]} dimensions, the topics {C.shape[1]}: use the same model")
-    E = E / np.maximum(np.linalg.norm(E, axis=1, keepdims=True), 1e-12)
-    S = E @ C.T
-    topics = np.array(sorted(self.topic_model_.topic_representations_))[S.argmax(1)]
-    P = np.exp((S - S.max(1, keepdims=True)) / 0.05)
-    return topics, (P.max(1) / P.sum(1)).astype(np.float64).round(6)
+    E, T = _unit(embeddings), self.embeddings_
+    if E.ndim != 2 or E.shape[1] != T.shape[1]:
+        raise ValueError(f"embeddings have {E.shape[-1]} dimensions, the topics {T.shape[1]}: use the same model")
+    I, S = _knn(E, T, self._settings(len(T))['n_neighbors'])
+    topics, prob = _vote(self.labels_, I, S)
+    same = S[:, 0] >= 0.99999
+    topics[same] = self.labels_[I[same, 0]]
+    return topics, prob.astype(np.float64).round(6)
 
 # %% ../nbs/05_topics.ipynb
 @patch
@@ -305,6 +366,8 @@ def save(self:Topics, path:str|Path)->Path:
     if getattr(self, 'map_', None) is not None: a['x'], a['y'] = self.map_[:, 0], self.map_[:, 1]
     write_parquet(a, path/'assignments.parquet')
     write_parquet(self.topic_info_, path/'topic_info.parquet')
+    from safetensors.numpy import save as st_save
+    atomic_write(path/'embeddings.safetensors', st_save({'embeddings': np.ascontiguousarray(self.embeddings_, dtype=np.float32)}))
     settings = dict(seed=self.seed, nr_topics=self.nr_topics, model=_model_dir(self.model), stability_seeds=self.stability_seeds,
                     n_words=self.n_words, sizes=self.sizes, settings=self._settings(len(self.assignments_)))
     atomic_write(path/'topics.json', dump_json(dict(settings=settings, quality=self.quality_)))
@@ -330,6 +393,8 @@ def load(cls:Topics, path:str|Path)->Topics:
     t.years_ = pd.array(a['year'], dtype='Int64') if 'year' in a else None
     t.map_ = a[['x', 'y']].to_numpy() if 'x' in a else None
     t.topic_info_ = read_parquet(path/'topic_info.parquet')
+    from safetensors.numpy import load_file
+    t.embeddings_, t.labels_ = load_file(str(path/'embeddings.safetensors'))['embeddings'], t.assignments_.topic.to_numpy()
     return t
 
 # %% ../nbs/05_topics.ipynb
