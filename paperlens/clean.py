@@ -5,7 +5,7 @@
 # %% ../nbs/02_clean.ipynb 3
 from __future__ import annotations
 import re, html
-from functools import lru_cache
+from functools import lru_cache, reduce
 from .records import record_id
 
 # %% auto 0
@@ -125,10 +125,15 @@ def _math_spans(text):
         else: i += 1
     return spans
 
+_LITERAL = {r'\textasciicircum{}': ('\ue002', '^'), r'\^{}': ('\ue003', '^'), r'\textasciitilde{}': ('\ue004', '~'), r'\~{}': ('\ue005', '~'),
+            r'\textbackslash{}': ('\ue006', '\\'), r'\{': ('\ue000', '{'), r'\}': ('\ue001', '}')}   # LaTeX escapes of characters; in this order
+
 def fix_latex(text:str)->tuple[str, list, list]:
     "LaTeX math and commands as Unicode; returns text, changes and flags"
     if '$' not in text and '\\' not in text: return text, [], []
     changes, flags, out, pos = [], [], [], 0
+    esc = [e for e in _LITERAL if e in text]   # escaped specials are text: hide them from pylatexenc and the brace removal below
+    for e in esc: text = text.replace(e, _LITERAL[e][0])
     for a, b in _math_spans(text):
         d = 2 if text.startswith('$$', a) else 1
         r = _latex('$' + text[a+d:b-d] + '$')
@@ -146,6 +151,10 @@ def fix_latex(text:str)->tuple[str, list, list]:
     if changes: # protective braces of a BibTeX field: {BERT}
         text, c = _sub(_BRACES, lambda m: m.group(1), text)
         changes += c
+    if esc:
+        back = lambda t, latex: reduce(lambda t, e: t.replace(_LITERAL[e][0], e if latex else _LITERAL[e][1]), esc, t)
+        text = back(text, False)
+        changes = [(back(x, True), back(y, False)) for x, y in changes] + [(' '.join(esc), ' '.join(_LITERAL[e][1] for e in esc))]
     return text, changes, flags
 
 # %% ../nbs/02_clean.ipynb

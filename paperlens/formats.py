@@ -50,6 +50,8 @@ _CSL_TYPE = {'article': 'article-journal', 'inproceedings': 'paper-conference', 
              'online': 'webpage', 'electronic': 'webpage', 'manual': 'report', 'booklet': 'book', 'dataset': 'dataset', 'software': 'software'}
 _L2T = None
 
+_BIB_LITERAL = ((r'\textasciicircum{}', '\ue002'), (r'\^{}', '\ue002'), (r'\textasciitilde{}', '\ue004'), (r'\~{}', '\ue004'))
+
 @lru_cache(maxsize=65536)
 def _delatex(s:str)->str:
     "LaTeX markup of a bibliographic field as Unicode text (math kept verbatim)"
@@ -58,8 +60,10 @@ def _delatex(s:str)->str:
     if _L2T is None:
         from pylatexenc.latex2text import LatexNodes2Text
         _L2T = LatexNodes2Text(math_mode='verbatim', strict_latex_spaces=True)
-    try: return ' '.join(_L2T.latex_to_text(s).split())
-    except Exception: return ' '.join(s.replace('{', '').replace('}', '').split())
+    for e, ph in _BIB_LITERAL: s = s.replace(e, ph)   # pylatexenc makes U+02C6 of \textasciicircum and nothing of \^{} or \~{}
+    try: s = ' '.join(_L2T.latex_to_text(s).split())
+    except Exception: s = ' '.join(s.replace('{', '').replace('}', '').split())
+    return s.replace('\ue002', '^').replace('\ue004', '~')
 
 def _month(v)->int|None:
     "A month number from `jan`, `January`, `1`"

@@ -80,7 +80,10 @@ def test_save_load_transform_new_process(work):
     assert out['saved'] == fitted['topics']
     agree = np.mean(np.array(out['ours']) == np.array(fitted['topics']))
     assert agree == 1.0, agree
-    assert out['theirs'] == fitted['topics']          # plain BERTopic.load + transform agrees too: no stale outlier row
+    # plain BERTopic.load + transform places papers by nearest topic centre, which is not how paperlens assigns them
+    # (it keeps HDBSCAN's clusters, see 05_topics), so it may disagree on a few papers; with bertopic 0.17.4's stale outlier
+    # row it would be one topic off for almost all of them (agreement about 0.01)
+    assert np.mean(np.array(out['theirs']) == np.array(fitted['topics'])) >= 0.8
     assert not out['outlier_row'] and out['n_vectors'] == out['n_topics']
 
 def test_incremental_keeps_topic_ids(work):
