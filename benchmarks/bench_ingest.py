@@ -2,6 +2,10 @@
 
     nice -n 10 .venv/bin/python benchmarks/bench_ingest.py            # 100,000 records per format (a few minutes on 2 cores)
     .venv/bin/python benchmarks/bench_ingest.py --n 5000 --out -      # a quick look, table to stdout
+    ... --litstudy /tmp/litvenv/bin/python                                # also time litstudy's loaders, from another environment
+
+litstudy 1.0.6 needs bibtexparser 1.x, which our stack (bibtexparser 2) cannot hold, so it is timed with the interpreter of a
+separate environment (`python3.11 -m venv /tmp/litvenv && /tmp/litvenv/bin/pip install litstudy 'bibtexparser<2'`).
 
 It generates a corpus of `--n` records in every supported format from the seed abstracts (examples/seeds/; no network), then times,
 each in a fresh subprocess so that peak memory (ru_maxrss) belongs to that run alone:
@@ -101,6 +105,20 @@ LIBS = {  # the library a format is built on, alone: parse the same text, no map
     'atom': ('xml.etree fromstring', "import xml.etree.ElementTree as ET; n = len(ET.fromstring(text.encode()).findall('{http://www.w3.org/2005/Atom}entry'))"),
 }
 
+LITSTUDY = {'bibtex': 'load_bibtex', 'ris': 'load_ris_file', 'csv': 'load_scopus_csv'}   # litstudy's loader for a format
+LIT_CHILD = ("import sys, time, json, logging; logging.disable(logging.WARNING); import litstudy; "
+             "t, c = time.perf_counter(), time.process_time(); n = len(getattr(litstudy, sys.argv[1])(sys.argv[2])); "
+             "dt, dc = time.perf_counter() - t, time.process_time() - c; "
+             "hwm = next(int(l.split()[1]) for l in open('/proc/self/status') if l.startswith('VmHWM:')) / 1024; "
+             "print(json.dumps({'records': n, 'seconds': dt, 'cpu': dc, 'maxrss_mb': hwm}))")
+
+def run_litstudy(python, fmt, path, timeout=900):
+    "Time litstudy's loader for `fmt` on `path` with the interpreter `python` (an environment where litstudy is installed)"
+    try: r = subprocess.run([python, '-c', LIT_CHILD, LITSTUDY[fmt], str(path)], capture_output=True, text=True, timeout=timeout)
+    except subprocess.TimeoutExpired: return {'error': f'did not finish in {timeout} s'}
+    if r.returncode: return {'error': (r.stderr.strip().splitlines() or ['?'])[-1][:120]}
+    return json.loads(r.stdout.strip().splitlines()[-1])
+
 def peak_mb()->float:
     "Peak resident memory of this process in MB: VmHWM, which (unlike ru_maxrss) starts afresh at exec, so the parent's size does not leak in"
     try: return next(int(l.split()[1]) for l in open('/proc/self/status') if l.startswith('VmHWM:')) / 1024
@@ -142,6 +160,7 @@ def main():
     ap.add_argument('--formats', default=','.join(WRITERS), help='comma-separated formats to measure')
     ap.add_argument('--out', default=str(ROOT/'benchmarks'/'results'/'ingest.md'), help="Markdown table path, or '-' for stdout")
     ap.add_argument('--no-ingest', action='store_true', help='skip paperlens.ingest.read even when it exists')
+    ap.add_argument('--litstudy', default=None, help="a Python interpreter with litstudy installed, to time its loaders too")
     a = ap.parse_args()
     fmts = [f for f in a.formats.split(',') if f]
     tmp = Path(tempfile.mkdtemp(prefix='paperlens-bench-'))
@@ -156,6 +175,10 @@ def main():
         lib = run_child('lib', str(p), fmt) if fmt in LIBS else None
         if 'error' in r: print(f"{fmt}: {r['error']}", file=sys.stderr)
         rows.append(dict(what=f"`parse_file` {fmt}", mb=mb, **r, lib=LIBS.get(fmt, ('',))[0], lib_res=lib))
+        if a.litstudy and fmt in LITSTUDY:
+            lit = run_litstudy(a.litstudy, fmt, p)
+            rows.append(dict(what=f"litstudy `{LITSTUDY[fmt]}` {fmt}", mb=mb, **lit, lib='', lib_res=None, other=True))
+            print(f"{fmt:14s} litstudy: {lit}", file=sys.stderr)
         print(f"{fmt:14s} {mb:7.1f} MB  {r.get('records', 0):>8,} rec  {r.get('cpu', 0):7.2f} CPU s  {fmt_rate(rate(r)):>9} rec/s  "
               f"peak {r.get('maxrss_mb', 0):6.0f} MB" + (f"   | {LIBS[fmt][0]}: {fmt_rate(rate(lib))} rec/s" if lib else ''), file=sys.stderr)
         p.unlink()
@@ -180,7 +203,7 @@ def rate(r, key='cpu'): return r['records'] / r[key] if r and 'error' not in r a
 def fmt_rate(x): return f"{x:,.0f}" if x else '–'
 
 def report(rows, ingest, has_ingest, n, base):
-    fmt_rows = [r for r in rows if 'seeds' not in r['what'] and 'records' in r]
+    fmt_rows = [r for r in rows if 'seeds' not in r['what'] and 'records' in r and not r.get('other')]
     tot_n = sum(r['records'] for r in fmt_rows)
     tot_c, tot_w = sum(r['cpu'] for r in fmt_rows), sum(r['seconds'] for r in fmt_rows)
     bib = next((r for r in fmt_rows if r['what'].endswith('bibtex')), None)

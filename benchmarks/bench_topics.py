@@ -132,7 +132,9 @@ else:
     tm = BERTopic(embedding_model=BaseEmbedder()).fit(docs, E)
     topics = raw = np.array(tm.topics_)
 dt = time.perf_counter() - t0
-print(json.dumps(dict(n=n, which=which, fit_s=dt, peak_rss_gib=resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 2**20,
+# VmHWM, not ru_maxrss: Linux carries ru_maxrss over from the parent across fork+exec, so it would report the parent's peak
+hwm = next((int(l.split()[1]) for l in open('/proc/self/status') if l.startswith('VmHWM:')), resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+print(json.dumps(dict(n=n, which=which, fit_s=dt, peak_rss_gib=hwm / 2**20,
       n_topics=int(len(set(topics.tolist()) - {-1})), outliers=float(np.mean(np.asarray(topics) == -1)),
       outliers_before=float(np.mean(np.asarray(raw) == -1)), ari_vs_labels=float(adjusted_rand_score(labels, topics)))))
 '''

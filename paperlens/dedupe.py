@@ -127,6 +127,21 @@ def _components(n:int, pairs)->list[int]:
     return [find(i) for i in range(n)]
 
 # %% ../nbs/03_dedupe.ipynb
+def _consolidate(pairs:list[dict], # decisions from `_exact_pairs` and `_near_pairs`
+                 root:list[int], # merge group of each row (see `_components`)
+                )->list[dict]:
+    "One decision per pair of rows (merges) or per pair of merge groups (flags), reasons joined"
+    out = {}
+    for p in pairs:
+        a, b = sorted((p['row_a'], p['row_b']))
+        key = ('merged', a, b) if p['action'] == 'merged' else ('flagged',) + tuple(sorted((root[a], root[b])))
+        if key not in out: out[key] = {**p, 'row_a': a, 'row_b': b}; continue
+        q = out[key]
+        if p['reason'] not in q['reason'].split('; '): q['reason'] += '; ' + p['reason']
+        q['score'] = max(q['score'], p['score'])
+    return list(out.values())
+
+# %% ../nbs/03_dedupe.ipynb
 DECISION_COLUMNS = ['id_a', 'id_b', 'kind', 'score', 'reason', 'action', 'source_a', 'source_b', 'row_a', 'row_b', 'override']
 
 def find_duplicates(df:pd.DataFrame, # records, as made by `records.to_frame` (ids filled)
@@ -138,7 +153,7 @@ def find_duplicates(df:pd.DataFrame, # records, as made by `records.to_frame` (i
     seen = {(p['row_a'], p['row_b']) for p in pairs}
     root = _components(len(df), [(p['row_a'], p['row_b']) for p in pairs if p['action'] == 'merged'])
     same = lambda i, j: (i, j) in seen or root[i] == root[j]   # a near pair inside an exact group says nothing new
-    pairs += _near_pairs(df, same)
+    pairs = _consolidate(pairs + _near_pairs(df, same), root)
     ids = [i if isinstance(i, str) else record_id(r) for i, r in zip(df['id'], df.to_dict('records'))] \
           if df['id'].isna().any() else list(df['id'])
     where = [_where(dict(source_file=f, source_lines=l)) for f, l in zip(df['source_file'], df['source_lines'])]

@@ -73,10 +73,13 @@ def read(*paths:str|Path,        # files or folders, any supported format, mixed
 
 # %% ../nbs/03a_ingest.ipynb
 def _nothing_read(stats, notes)->str:
-    why = {}
-    for n in sorted(notes, key=lambda n: n['kind'] != 'file'):   # a whole-file reason first
+    why, rejected = {}, Counter(n['file'] for n in notes if n['kind'] == 'rejected')
+    for n in sorted(notes, key=lambda n: {'file': 0, 'rejected': 1}.get(n['kind'], 2)):   # a whole-file reason, else a rejected record
         r = n['reason']
-        why.setdefault(n['file'], r[len(n['file']) + 2:] if r.startswith(n['file'] + ': ') else r)
+        r = r[len(n['file']) + 1:].lstrip() if r.startswith(n['file'] + ':') else r
+        r = 'line ' + r if r[:1].isdigit() else r   # `file:12: why` -> `line 12: why`
+        if n['kind'] == 'rejected' and rejected[n['file']] > 1: r = f"{rejected[n['file']]} records rejected, the first: {r}"
+        why.setdefault(n['file'], r)
     lines = [f"  {f}: {why.get(f) or 'no records found (read as ' + str(s['format']) + ')'}" for f, s in stats.items()]
     return "nothing could be read from the input:\n" + '\n'.join(lines)
 

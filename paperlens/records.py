@@ -7,6 +7,7 @@ from __future__ import annotations
 import json, os, tempfile, hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
+import numpy as np
 import pandas as pd
 
 # %% auto 0
@@ -172,8 +173,10 @@ def _norm(s): return ' '.join(''.join(ch.lower() if ch.isalnum() else ' ' for ch
 def record_id(rec:dict, # a record dict (see `new_record`)
              )->str:    # `arxiv:<id>`, `doi:<doi>` or `pl:<12 hex digits>`
     "A stable id for `rec` from its own content"
-    if rec.get('arxiv_id'): return f"arxiv:{rec['arxiv_id']}"
-    if rec.get('doi'): return f"doi:{rec['doi'].lower()}"
-    fam = rec['authors'][0].get('family', '') if rec.get('authors') else ''
-    key = '\x1f'.join([_norm(rec.get('title')), _norm(fam), _norm(rec.get('abstract'))])
+    s = lambda k: v if isinstance(v := rec.get(k), str) and v.strip() else None   # missing may be None, NaN or pd.NA (rows of a frame)
+    if s('arxiv_id'): return f"arxiv:{s('arxiv_id')}"
+    if s('doi'): return f"doi:{s('doi').lower()}"
+    au = rec.get('authors')
+    fam = (au[0].get('family') or '') if isinstance(au, (list, tuple, np.ndarray)) and len(au) and isinstance(au[0], dict) else ''
+    key = '\x1f'.join([_norm(s('title')), _norm(fam), _norm(s('abstract'))])
     return 'pl:' + hashlib.sha1(key.encode()).hexdigest()[:12]
