@@ -61,9 +61,10 @@ def _unit(X):
 def _knn(Q:np.ndarray, # query rows (unit length)
          X:np.ndarray, # rows to search (unit length)
          k:int, # neighbours per query
-         block:int=2048)->tuple: # (indices, similarities), each `len(Q)` × `k`, most similar first
+         block:int|None=None)->tuple: # (indices, similarities), each `len(Q)` × `k`, most similar first
     "Exact `k` nearest rows of `X` by cosine similarity for each row of `Q`"
     k = min(k, len(X))
+    block = block or max(1, min(2048, 2**24 // max(len(X), 1)))   # at most ~16M similarities (64 MB) at a time
     I, S = np.empty((len(Q), k), np.int64), np.empty((len(Q), k), np.float32)
     for s in range(0, len(Q), block):
         M = Q[s:s + block] @ X.T
@@ -263,8 +264,7 @@ def fit(self:Topics,
     self.topic_model_, self.docs_, self.embeddings_, self.raw_labels_ = tm, docs, E, raw
     self.years_ = None if years is None else pd.array(list(years), dtype='Int64')
     self.labels_ = labels
-    topics, prob = self.transform(docs, E)
-    self.assignments_ = pd.DataFrame({'id': ids, 'topic': labels, 'probability': prob})
+    self.assignments_ = pd.DataFrame({'id': ids, 'topic': labels, 'probability': self._probability(E, labels)})
     self.topic_info_ = self._topic_info()
     self.quality_ = self._quality()
     return self
@@ -282,10 +282,19 @@ def transform(self:Topics,
     if E.ndim != 2 or E.shape[1] != T.shape[1]:
         raise ValueError(f"embeddings have {E.shape[-1]} dimensions, the topics {T.shape[1]}: use the same model")
     I, S = _knn(E, T, self._settings(len(T))['n_neighbors'])
-    topics, prob = _vote(self.labels_, I, S)
+    topics = _vote(self.labels_, I, S)[0]
     same = S[:, 0] >= 0.99999
     topics[same] = self.labels_[I[same, 0]]
-    return topics, prob.astype(np.float64).round(6)
+    return topics, self._probability(E, topics)
+
+@patch
+def _probability(self:Topics, E:np.ndarray, topics:np.ndarray)->np.ndarray:
+    "Softmax (temperature 0.05) of the cosine similarities to the topic centres, at each paper's topic"
+    C = np.asarray(self.topic_model_.topic_embeddings_, dtype=np.float32)
+    S = E @ C.T
+    P = np.exp((S - S.max(1, keepdims=True)) / 0.05)
+    col = np.searchsorted(np.array(sorted(self.topic_model_.topic_representations_)), topics)
+    return (P[np.arange(len(E)), col] / P.sum(1)).astype(np.float64).round(6)
 
 # %% ../nbs/05_topics.ipynb
 @patch
