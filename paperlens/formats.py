@@ -39,9 +39,26 @@ def _doi(v)->str|None:
     v = _text(v)
     return re.sub(r'^(?:https?://(?:dx\.)?doi\.org/|doi:\s*)', '', v, flags=re.I).lower() if v else None
 
+_RANGE = re.compile(r'^([\w.:]+?)\s*(?:-{1,3}|[\u2010-\u2015\u2212])\s*([\w.:]+)$')
+
+def _page_range(v)->str|None:
+    "Pages with an en dash between first and last page, whatever dash the source used"
+    v = _text(v)
+    m = _RANGE.match(v) if v else None
+    return f"{m[1]}\u2013{m[2]}" if m else v
+
 def _pages(sp, ep)->str|None:
+    "Pages from separate start and end fields"
     sp, ep = _text(sp), _text(ep)
-    return f"{sp}-{ep}" if sp and ep else sp or ep
+    return _page_range(f"{sp}-{ep}") if sp and ep else sp or ep
+
+_DOI_URL = re.compile(r'\bdoi\.org/+(10\.\d{4,9}/[^\s?#]+)', re.I)
+
+def _doi_in(*urls)->str|None:
+    "The DOI of the first `https://doi.org/...` link among `urls`"
+    from urllib.parse import unquote
+    for u in urls:
+        if u and (m := _DOI_URL.search(unquote(str(u)))): return _doi(m[1])
 
 # %% ../nbs/01a_formats.ipynb
 _CSL_TYPE = {'article': 'article-journal', 'inproceedings': 'paper-conference', 'conference': 'paper-conference', 'proceedings': 'book',
@@ -55,7 +72,8 @@ _BIB_LITERAL = ((r'\textasciicircum{}', '\ue002'), (r'\^{}', '\ue002'), (r'\text
 @lru_cache(maxsize=65536)
 def _delatex(s:str)->str:
     "LaTeX markup of a bibliographic field as Unicode text (math kept verbatim)"
-    if '\\' not in s and '$' not in s: return ' '.join(s.replace('{', '').replace('}', '').replace('~', ' ').split())
+    if '\\' not in s and '$' not in s:   # as pylatexenc would: `---` and `--` are dashes, `-{}-` two hyphens, `~` a space
+        return ' '.join(s.replace('---', '\u2014').replace('--', '\u2013').replace('{', '').replace('}', '').replace('~', ' ').split())
     global _L2T
     if _L2T is None:
         from pylatexenc.latex2text import LatexNodes2Text
@@ -76,7 +94,7 @@ def _bib_authors(s:str|None)->list[dict]:
     "BibTeX `author` field as `{family, given}` dicts"
     if not s: return []
     from bibtexparser.middlewares.names import split_multiple_persons_names
-    return [{'family': f, 'given': g} for f, g in map(_bib_name, split_multiple_persons_names(s))]
+    return [{'family': f, 'given': g} for f, g in map(_bib_name, split_multiple_persons_names(s)) if f.lower() != 'others' or g]
 
 @lru_cache(maxsize=200_000)
 def _bib_name(n:str)->tuple:
@@ -95,12 +113,16 @@ def _bib_record(e, name:str, first:int, last:int)->dict:
     g = lambda *ks: next((f[k] for k in ks if f.get(k, '').strip()), None)
     y, m = split_date(g('year')) if g('year') else split_date(g('date'))
     ax = _arxiv_of(g('eprint') if (g('archiveprefix', 'eprinttype') or 'arxiv').lower() == 'arxiv' else None, g('doi'), g('url'))
-    kw = g('keywords')
+    kw, authors, flags = g('keywords'), _bib_authors(g('author')), []
+    if re.search(r'\band\s+others\W*$', g('author') or '', re.I): flags.append('authors-truncated: "and others"')
+    if not authors and g('editor'):
+        authors = _bib_authors(g('editor'))
+        flags.append(f'authors-are-editors: "{_delatex(g("editor"))[:80]}"')
     return _rec(
-        title=_delatex(g('title')) if g('title') else None, authors=_bib_authors(g('author')), year=y,
+        title=_delatex(g('title')) if g('title') else None, authors=authors, flags=flags, year=y,
         month=_month(g('month')) or m, venue=_delatex(g('journal', 'journaltitle', 'booktitle')) if g('journal', 'journaltitle', 'booktitle') else None,
-        volume=g('volume'), issue=g('number', 'issue'), pages=g('pages'), publisher=_delatex(g('publisher')) if g('publisher') else None,
-        type=_CSL_TYPE.get(e.entry_type.lower(), e.entry_type.lower()), abstract=g('abstract'), doi=_doi(g('doi')),
+        volume=g('volume'), issue=g('number', 'issue'), pages=_page_range(g('pages')), publisher=_delatex(g('publisher')) if g('publisher') else None,
+        type=_CSL_TYPE.get(e.entry_type.lower(), e.entry_type.lower()), abstract=g('abstract'), doi=_doi(g('doi')) or _doi_in(g('url')),
         keywords=[k.strip() for k in re.split(r'[;,]', kw) if k.strip()] if kw else [], url=g('url'),
         arxiv_id=ax[0] if ax else None, arxiv_version=ax[1] if ax else None,
         source_file=name, source_lines=[first, last], source_format='bibtex', source_key=e.key)
@@ -140,9 +162,32 @@ def parse_bibtex(text:str, # the file's text (`\n` line ends)
 _RIS_TYPE = {'JOUR': 'article-journal', 'JFULL': 'article-journal', 'MGZN': 'article-magazine', 'NEWS': 'article-newspaper', 'CONF': 'paper-conference',
              'CPAPER': 'paper-conference', 'BOOK': 'book', 'EBOOK': 'book', 'CHAP': 'chapter', 'ECHAP': 'chapter', 'RPRT': 'report', 'THES': 'thesis',
              'GEN': 'article', 'UNPB': 'manuscript', 'ELEC': 'webpage', 'DATA': 'dataset', 'COMP': 'software'}
-_RIS_TAG = re.compile(r'^([A-Z][A-Z0-9])  -')
-_RIS = None
+_RIS_TAG = re.compile(r'^([A-Z][A-Z0-9])[ \t]{1,2}-(?:[ \t]+(.*?))?[ \t]*$')
+_RIS_PARAS = ('AB', 'N2')
 
+def _ris_line(l:str)->str:
+    "`l` with its tag written the standard way (`TY  - JOUR`); a line without a tag as it is"
+    m = _RIS_TAG.match(l)
+    return f"{m[1]}  - {m[2] or ''}" if m else l
+
+@lru_cache(maxsize=None)
+def _ris_parser():
+    "rispy's `RisParser` with `A1` read as `AU`, `AB`/`N2`/`ED` as lists, wrapped abstract lines joined to their paragraph"
+    from rispy.parser import RisParser
+    from rispy.config import TAG_KEY_MAPPING, LIST_TYPE_TAGS
+    class _Parser(RisParser):
+        def _add_tag(self, record, tag, content, extend_multiline=False):
+            if extend_multiline and tag in _RIS_PARAS:
+                if content: k = self.mapping[tag]; record[k][-1] = f"{record[k][-1]} {content}".strip()
+                return
+            super()._add_tag(record, tag, content, extend_multiline)
+    return _Parser(mapping={**TAG_KEY_MAPPING, 'A1': 'authors', 'ED': 'editors'}, list_tags=[*LIST_TYPE_TAGS, *_RIS_PARAS, 'ED'])
+
+def _paras(v)->str|None:
+    "A list tag's paragraphs as one text"
+    return ' '.join(x.strip() for x in ([v] if isinstance(v, str) else v or []) if x and x.strip()) or None
+
+# %% ../nbs/01a_formats.ipynb
 def _ris_record(d:dict, name:str, first:int, last:int)->dict:
     "A record from one rispy dict"
     def g(*ks):
@@ -151,56 +196,71 @@ def _ris_record(d:dict, name:str, first:int, last:int)->dict:
             if v: return v
     y, m = split_date(g('date', 'year', 'publication_year'))
     if y is None: y, m = split_date(g('year', 'publication_year'))
-    urls = d.get('urls') or []
+    urls, flags = d.get('urls') or [], []
     ax = _arxiv_of(g('doi'), *urls, *(d.get('notes') or []))
+    authors = [split_name(a) for a in d.get('authors') or [] if a.strip()]
+    if not authors and (eds := [a for a in d.get('editors') or d.get('secondary_authors') or [] if a.strip()]):
+        authors = [split_name(a) for a in eds]; flags.append(f'authors-are-editors: "{"; ".join(eds)[:80]}"')
     return _rec(
-        title=g('title', 'primary_title'), authors=[split_name(a) for a in (d.get('authors') or []) + (d.get('first_authors') or [])],
+        title=g('title', 'primary_title'), authors=authors, flags=flags,
         year=y, month=m, venue=g('secondary_title', 'journal_name', 'alternate_title3', 'alternate_title1', 'alternate_title2'),
         volume=g('volume'), issue=g('number'), pages=_pages(d.get('start_page'), d.get('end_page')), publisher=g('publisher'),
-        type=_RIS_TYPE.get(str(d.get('type_of_reference', '')).upper()), abstract=g('abstract', 'notes_abstract'), doi=_doi(g('doi')),
-        keywords=list(d.get('keywords') or []), url=urls[0] if urls else None, arxiv_id=ax[0] if ax else None, arxiv_version=ax[1] if ax else None,
+        type=_RIS_TYPE.get(str(d.get('type_of_reference', '')).upper()), abstract=_paras(d.get('abstract')) or _paras(d.get('notes_abstract')),
+        doi=_doi(g('doi')) or _doi_in(*urls), keywords=list(d.get('keywords') or []), url=urls[0] if urls else None,
+        arxiv_id=ax[0] if ax else None, arxiv_version=ax[1] if ax else None,
         source_file=name, source_lines=[first, last], source_format='ris', source_key=g('id'))
 
 def parse_ris(text:str, # the file's text (`\n` line ends)
               name:str='', # the file name, for provenance
              )->Parsed:
-    "Read RIS with rispy, record by record; records without `ER` become `rejected` notes"
-    global _RIS
-    if _RIS is None:
-        from rispy.parser import RisParser
-        _RIS = RisParser()
-    p, lines, start, stray = Parsed(fmt='ris'), _lines(text), None, []
-    def cut(i, why):
-        p.notes.append(new_note(name, start+1, 'rejected', f"{name}:{start+1}: RIS record {why}; it was not read", '\n'.join(lines[start:i]).strip(), i))
+    "Read RIS with rispy, record by record; a record without `ER` is read up to the next `TY` and flagged"
+    raw = _lines(text)
+    p, lines, start, stray = Parsed(fmt='ris'), [_ris_line(l) for l in raw], None, []
+    def take(i, missing=None):
+        "Read `lines[start:i]` as one record; `missing` says why it has no `ER` line"
+        end = i
+        while end > start + 1 and not lines[end-1].strip(): end -= 1
+        try: d = _ris_parser().parse_lines(iter(lines[start:end] + (['ER  - '] if missing else [])))
+        except Exception as e: d = e
+        if isinstance(d, list) and len(d) == 1:
+            r = _ris_record(d[0], name, start+1, end)
+            if not missing: return p.records.append(r)
+            if r['title'] or r['abstract'] or r['doi']:
+                r['flags'].append(f'ris-no-ER: "{missing}; read up to line {end}"'); return p.records.append(r)
+            why = f"{missing} and no title, abstract or DOI"
+        else: why = f"could not be read by rispy ({d!r})"
+        p.notes.append(new_note(name, start+1, 'rejected', f"{name}:{start+1}: RIS record has {why}; it was not read", '\n'.join(raw[start:end]).strip(), end))
     for i, l in enumerate(lines):
         if l.startswith('TY  -'):
-            if start is not None: cut(i, 'has no `ER  - ` line before the next `TY  - `')
+            if start is not None: take(i, 'no `ER  - ` line before the next `TY  - `')
             start = i
         elif start is None:
             if l.strip(): stray.append(i)
-        elif l.startswith('ER  -'):
-            try: d = _RIS.parse_lines(iter(lines[start:i+1]))
-            except Exception as e: d = e
-            if isinstance(d, list) and len(d) == 1: p.records.append(_ris_record(d[0], name, start+1, i+1))
-            else: cut(i+1, f"could not be read by rispy ({d!r})")
-            start = None
-    if start is not None:
-        end = len(lines)
-        while end > start and not lines[end-1].strip(): end -= 1
-        cut(end, 'has no `ER  - ` line (the file ends inside it)')
-    for i in stray: p.notes.append(new_note(name, i+1, 'header' if not p.records else 'noise', 'text outside any `TY  - … ER  - ` record', lines[i].strip()))
+        elif l.startswith('ER  -'): take(i+1); start = None
+    if start is not None: take(len(lines), 'no `ER  - ` line (the file ends inside it)')
+    for i in stray: p.notes.append(new_note(name, i+1, 'header' if not p.records else 'noise', 'text outside any `TY  - … ER  - ` record', raw[i].strip()))
     p.notes.sort(key=lambda n: n['line'])
     if not p.records and not p.notes: p.notes.append(new_note(name, None, 'file', f"{name}: no RIS records (`TY  - `) found"))
     return _finish(p)
 
 # %% ../nbs/01a_formats.ipynb
+def _csl_name(a:dict)->dict:
+    "A CSL name as `{family, given}`, particles and suffix kept in the family name"
+    fam = ' '.join(str(a[k]).strip() for k in ('dropping-particle', 'non-dropping-particle', 'family', 'suffix') if str(a.get(k) or '').strip())
+    return {'family': fam or _text(a.get('literal')), 'given': _text(a.get('given'))}
+
+def _csl_names(v)->list[dict]:
+    return [n for n in (_csl_name(a) for a in (v if isinstance(v, list) else []) if isinstance(a, dict)) if n['family']]
+
 def _csl_record(d:dict, name:str, first:int, last:int, fmt:str='csl-json')->dict:
     "A record from one CSL-JSON item"
     def g(*ks):
         for k in ks:
             v = d.get(k)
             if v not in (None, '', []): return v
-    authors = [{'family': a.get('family') or a.get('literal'), 'given': a.get('given') or None} for a in (d.get('author') or []) if isinstance(a, dict)]
+    authors, flags = _csl_names(d.get('author')), []
+    if not authors and (authors := _csl_names(d.get('editor'))):
+        flags.append(f'authors-are-editors: "{"; ".join(a["family"] for a in authors)[:80]}"')
     issued, y, m = d.get('issued') or {}, None, None
     dp = issued.get('date-parts') if isinstance(issued, dict) else None
     if dp and dp[0] and str(dp[0][0]).strip().lstrip('-').isdigit():
@@ -210,37 +270,71 @@ def _csl_record(d:dict, name:str, first:int, last:int, fmt:str='csl-json')->dict
     kw = g('keyword', 'keywords')
     ax = _arxiv_of(g('DOI'), g('URL'), g('number'), g('note'), g('archive_location'))
     return _rec(
-        title=_text(g('title')), authors=authors, year=y, month=m, venue=_text(g('container-title')), volume=_text(g('volume')),
-        issue=_text(g('issue')), pages=_text(g('page')), publisher=_text(g('publisher')), type=_text(g('type')), abstract=g('abstract'),
-        doi=_doi(g('DOI')), keywords=[k.strip() for k in re.split(r'[;,]', kw) if k.strip()] if isinstance(kw, str) else list(kw or []),
+        title=_text(g('title')), authors=authors, flags=flags, year=y, month=m, venue=_text(g('container-title')), volume=_text(g('volume')),
+        issue=_text(g('issue')), pages=_page_range(g('page')), publisher=_text(g('publisher')), type=_text(g('type')), abstract=g('abstract'),
+        doi=_doi(g('DOI')) or _doi_in(g('URL')), keywords=[k.strip() for k in re.split(r'[;,]', kw) if k.strip()] if isinstance(kw, str) else list(kw or []),
         url=_text(g('URL')), arxiv_id=ax[0] if ax else None, arxiv_version=ax[1] if ax else None,
         source_file=name, source_lines=[first, last], source_format=fmt, source_key=_text(g('id', 'citation-key')))
+
+# %% ../nbs/01a_formats.ipynb
+_JSON_TOK = re.compile(r'"(?:[^"\\\n]|\\.)*"|[{}\[\]]|\n[ \t]*(?=[{\[])')
+_CSL_KEYS = ('title', 'DOI', 'abstract', 'container-title', 'issued', 'ISBN', 'citation-key')
+
+def _skip_json(text:str, i:int)->int:
+    "Where the broken JSON value starting at `text[i]` ends"
+    if text[i] not in '{[':   # a stray bare word: up to the next comma or line break before an object or the end of the array
+        m = re.compile(r'[,\n](?=\s*[{\]])').search(text, i)
+        return m.start() if m else len(text)
+    ind, stack = i - (text.rfind('\n', 0, i) + 1), []
+    for m in _JSON_TOK.finditer(text, i):
+        t = m[0]
+        if t[0] == '\n':
+            if len(t) - 1 <= ind: return m.start() + 1   # a new value at the item's indentation: the item never closed
+        elif t in '{[': stack.append(t)
+        elif t in '}]':
+            if not stack or stack.pop() != '{['['}]'.index(t)]: return m.start()
+            if not stack: return m.end()
+    return len(text)
+
+def _is_csl(d)->bool:
+    "Does `d` look like a CSL item (a title, DOI, date or container, or a list of name objects)?"
+    return isinstance(d, dict) and (any(k in d for k in _CSL_KEYS) or
+                                    any(isinstance(d.get(k), list) and d[k] and isinstance(d[k][0], dict) for k in ('author', 'editor')))
+
+def _what(v)->str:
+    "A short description of a JSON value that is not a CSL item"
+    return f"an object with keys {', '.join(list(v)[:8])}" if isinstance(v, dict) else f"a JSON {type(v).__name__} ({str(v)[:40]})"
 
 def parse_csl_json(text:str, # the file's text (`\n` line ends)
                    name:str='', # the file name, for provenance
                   )->Parsed:
-    "Read a CSL-JSON array (Zotero's export) item by item, with line spans"
+    "Read a CSL-JSON array (Zotero's export) item by item, with line spans; a broken item is skipped, not the rest"
     p, li, dec = Parsed(fmt='csl-json'), _LineIndex(text), json.JSONDecoder()
     ws = re.compile(r'[\s,]*')
     i = ws.match(text, 0).end()
-    single = not text.startswith('[', i)
+    single, other, broken = not text.startswith('[', i), [], 0
     if not single:
         p.notes.append(new_note(name, li(i), 'header', 'opening `[` of the JSON array', '['))
         i = ws.match(text, i + 1).end()
     while i < len(text) and text[i] != ']':
         try: item, j = dec.raw_decode(text, i)
         except json.JSONDecodeError as e:
-            ln = li(e.pos); rest = len(_lines(text))
-            p.notes.append(new_note(name, li(i), 'rejected', f"{name}:{ln}: invalid JSON ({e.msg}, column {e.colno}); "
-                                    f"{len(p.records)} items before it were read, the rest of the file was not", text[i:i+300], rest))
-            return _finish(p)
-        if isinstance(item, dict): p.records.append(_csl_record(item, name, li(i), li(j - 1)))
-        else: p.notes.append(new_note(name, li(i), 'rejected', f"{name}:{li(i)}: a CSL item must be a JSON object, not {type(item).__name__}", str(item), li(j-1)))
+            j = max(_skip_json(text, i), i + 1); broken += 1
+            p.notes.append(new_note(name, li(i), 'rejected', f"{name}:{li(e.pos)}: invalid JSON ({e.msg}, column {e.colno}); the item at line {li(i)} "
+                                    f"was skipped, the items after it were still read", text[i:j].strip(), li(j - 1)))
+        else:
+            if _is_csl(item): p.records.append(_csl_record(item, name, li(i), li(j - 1)))
+            else:
+                other.append(item)
+                p.notes.append(new_note(name, li(i), 'rejected', f"{name}:{li(i)}: not a CSL item: {_what(item)}", text[i:j].strip(), li(j - 1)))
         if single: break
         i = ws.match(text, j).end()
     if i < len(text) and text[i] == ']':
         p.notes.append(new_note(name, li(i), 'trailer', 'closing `]` of the JSON array', text[i:].strip(), max(li(i), len(_lines(text)))))
-    if not p.records and all(n['kind'] != 'rejected' for n in p.notes): p.notes.append(new_note(name, None, 'file', f"{name}: no CSL items (an empty JSON array?)"))
+    if not p.records and not broken:
+        what = ('an empty JSON array' if not other else _what(other[0]) if single else
+                f"a JSON array of {len(other)} values that are not CSL items, the first {_what(other[0])}")
+        p.notes = [new_note(name, None, 'file', f"{name}: unsupported JSON structure: {what}; expected CSL-JSON (an array of items with title, author, issued, ...)")]
     return _finish(p)
 
 # %% ../nbs/01a_formats.ipynb
@@ -285,24 +379,69 @@ def _scopus(r:dict)->dict:
                 keywords=[k.strip() for k in kw.split(';') if k.strip()] if kw else [], publisher=g('Publisher'),
                 type=_SCOPUS_TYPE.get((g('Document Type') or '').lower()), source_key=g('EID'))
 
+def _wos_names(s:str|None)->list[dict]:
+    "Web of Science `AU`/`AF`: `;`-separated, each one person `Family, Given` (a group name has no comma)"
+    return [split_name(a) if ',' in a else {'family': ' '.join(a.split()), 'given': None} for a in (s or '').split(';') if a.strip()]
+
 def _wos(r:dict)->dict:
     g = lambda k: _text(r.get(k))
     y, m = split_date(g('PY'))
     if g('PD'): m = _MONTHS.get(g('PD')[:3].lower(), m)
     kw, ax = g('DE') or g('ID'), _arxiv_of(g('DI'))
-    return dict(title=g('TI'), authors=split_authors(g('AF') or g('AU')), year=y, month=m, venue=g('SO'), volume=g('VL'), issue=g('IS'),
+    return dict(title=g('TI'), authors=_wos_names(g('AF') or g('AU')), year=y, month=m, venue=g('SO'), volume=g('VL'), issue=g('IS'),
                 pages=_pages(g('BP'), g('EP')) or g('AR'), doi=_doi(g('DI')), abstract=r.get('AB') or None, publisher=g('PU'),
                 keywords=[k.strip() for k in kw.split(';') if k.strip()] if kw else [], type=_WOS_TYPE.get(g('PT') or ''), source_key=g('UT'),
                 arxiv_id=ax[0] if ax else None, arxiv_version=ax[1] if ax else None)
 
-def _generic(r:dict)->dict: return fields_from_row(r)
+_PUBMED_CITE = re.compile(r';\s*([^;:()\s]+)?\s*(?:\(([^)]+)\))?\s*:\s*([^.;\s]+)')
+_PUBMED_MONTH = re.compile(r'\b(?:1[5-9]|20)\d\d\s+([A-Z][a-z]{2})\b')
+
+def _pubmed_names(s:str|None)->list[dict]:
+    "PubMed's `Smith J, García M, van der Berg AB.`: comma-separated, family name then initials"
+    out = []
+    for a in (s or '').strip().rstrip('.').split(','):
+        t = a.split()
+        if t: out.append({'family': ' '.join(t[:-1]), 'given': t[-1]} if len(t) > 1 and re.fullmatch(r'[A-Z]{1,4}', t[-1]) else {'family': ' '.join(t), 'given': None})
+    return out
+
+def _pubmed(r:dict)->dict:
+    g = lambda k: _text(r.get(k))
+    cite, pmid = g('Citation') or '', g('PMID')
+    c, mo = _PUBMED_CITE.search(cite), _PUBMED_MONTH.search(cite)
+    y, m = split_date(g('Publication Year'))
+    return dict(title=g('Title'), authors=_pubmed_names(g('Authors')), year=y, month=_MONTHS.get(mo[1].lower()) if mo else m,
+                venue=g('Journal/Book'), volume=c and c[1], issue=c and c[2], pages=_page_range(c and c[3]), doi=_doi(g('DOI')),
+                abstract=r.get('Abstract') or None, source_key=pmid, url=f"https://pubmed.ncbi.nlm.nih.gov/{pmid}/" if pmid else None)
+_PUBMED_USED = {'PMID', 'Title', 'Authors', 'Citation', 'Journal/Book', 'Publication Year', 'DOI', 'Abstract'}
+
+_CSV_ALIASES = {
+    'title': ('titel', 'titre', 'título', 'titulo', 'titolo'),
+    'authors': ('autoren', 'autor', 'auteurs', 'auteur', 'autores', 'autori'),
+    'year': ('jahr', 'erscheinungsjahr', 'année', 'annee', 'año', 'anno', 'publication year'),
+    'abstract': ('zusammenfassung', 'kurzfassung', 'résumé', 'resume', 'resumen', 'riassunto'),
+    'journal': ('zeitschrift', 'revue', 'revista', 'rivista', 'journal book', 'source publication'),
+    'keywords': ('schlagwörter', 'schlagworte', 'stichwörter', 'mots clés', 'mots cles', 'palabras clave', 'parole chiave'),
+    'publisher': ('verlag', 'éditeur', 'editeur', 'editorial', 'editore'),
+    'volume': ('band', 'jahrgang', 'tome', 'volumen'), 'pages': ('seiten', 'pagination', 'páginas', 'paginas'),
+    'date': ('datum', 'erscheinungsdatum', 'date de publication', 'fecha'),
+}
+_CSV_ALIAS = {a: f for f, al in _CSV_ALIASES.items() for a in al}
+_col_key = lambda c: ' '.join(re.sub(r'[\W_]+', ' ', str(c).lower()).split())
+
+def _generic(header:list[str]):
+    "A row mapper for a table with named columns, and the columns it does not read"
+    ren = {c: _CSV_ALIAS[_col_key(c)] for c in header if _col_key(c) in _CSV_ALIAS and _CSV_ALIAS[_col_key(c)] not in header}
+    mapped = {c: fields_from_row({ren.get(c, c): '2020'}) for c in header}
+    return (lambda r: fields_from_row({ren.get(k, k): v for k, v in r.items()})), [c for c in header if c and not mapped[c]], \
+           any(('title' in f or 'abstract' in f) for f in mapped.values())
 
 def _csv_mapper(header:list[str]):
-    "The row mapper for a header: Scopus, Web of Science or generic"
+    "(kind, row mapper, unread columns, whether a column gives the title or abstract) for a header"
     h = set(header)
-    if {'PT', 'AU', 'TI'} <= h: return 'wos', _wos
-    if {'Title', 'Source title'} <= h or 'EID' in h or 'Author full names' in h: return 'scopus', _scopus
-    return 'generic', _generic
+    if {'PT', 'AU', 'TI'} <= h: return 'wos', _wos, [], True
+    if {'Title', 'Source title'} <= h or 'EID' in h or 'Author full names' in h: return 'scopus', _scopus, [], True
+    if {'PMID', 'Title', 'Citation'} <= h or {'PMID', 'Journal/Book'} <= h: return 'pubmed', _pubmed, [c for c in header if c not in _PUBMED_USED], True
+    return ('generic', *_generic(header))
 
 # %% ../nbs/01a_formats.ipynb
 csv.field_size_limit(2**31 - 1)
@@ -317,8 +456,10 @@ def parse_csv(text:str, # the file's text (`\n` line ends)
     rd = csv.reader(io.StringIO(text, newline=''), delimiter=delim)
     try: header = [h.strip().lstrip('\ufeff') for h in next(rd)]
     except StopIteration: header = []
-    kind, mapper = _csv_mapper(header)
-    p.notes.append(new_note(name, 1, 'header', f"{kind} column header ({len(header)} columns)", head, rd.line_num))
+    kind, mapper, unread, text_col = _csv_mapper(header)
+    why = f"{kind} column header ({len(header)} columns)" + ('' if text_col else '; no column gives a title or abstract') + \
+          (f"; columns not read: {', '.join(unread)}" if unread else '')
+    p.notes.append(new_note(name, 1, 'header', why, head, rd.line_num))
     prev, n = rd.line_num, len(header)
     while True:
         try: row = next(rd)
@@ -334,6 +475,7 @@ def parse_csv(text:str, # the file's text (`\n` line ends)
             p.notes.append(new_note(name, first, 'rejected', f"{name}:{first}: row has {len(row)} fields but the header has {n} (a stray quote or delimiter?)",
                                     delim.join(row), last)); continue
         f = {k: v for k, v in mapper(dict(zip(header, row))).items() if v not in (None, [], '')}
+        if f.get('pages'): f['pages'] = _page_range(f['pages'])
         if not any(f.get(k) for k in ('title', 'abstract', 'doi', 'arxiv_id')):
             p.notes.append(new_note(name, first, 'rejected', f"{name}:{first}: row has no title, abstract, DOI or arXiv id", delim.join(row), last)); continue
         p.records.append(_rec(**f, source_file=name, source_lines=[first, last], source_format='csv'))

@@ -77,7 +77,7 @@ def test_months_and_accents():
 def test_scopus_and_wos_columns():
     s = parse_file(FX/'scopus_export.csv').records
     assert s[1]['authors'][1] == {'family': 'Ren', 'given': 'Xiaozhe'}
-    assert s[1]['keywords'] == ['Memory efficiency', 'Optimizers'] and s[1]['pages'] == '4442-4453'
+    assert s[1]['keywords'] == ['Memory efficiency', 'Optimizers'] and s[1]['pages'] == '4442–4453'   # page ranges get an en dash in every format
     assert s[2]['abstract'] is None and s[2]['source_key'] == '2-s2.0-85043243236'
     w = parse_file(FX/'wos_export.txt').records
     assert w[0]['keywords'][0] == 'machine learning' and w[0]['venue'] == 'ANNALS OF STATISTICS' and w[0]['doi'] == '10.1214/009053607000000677'
