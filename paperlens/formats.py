@@ -9,7 +9,7 @@ from bisect import bisect_left
 from functools import lru_cache
 from .records import new_record, new_note
 from .parse import (Parsed, _finish, _lines, _text, _MONTHS, _rec, split_arxiv, split_name, split_authors, split_date,
-                             fields_from_row, parse_file, unaccounted)
+                             fields_from_row, parse_file, unaccounted, _CSV_KNOWN, _col)
 
 # %% auto 0
 __all__ = ['PARSERS', 'parse_bibtex', 'parse_ris', 'parse_csl_json', 'parse_jsonl', 'parse_csv', 'parse_wos', 'parse_atom']
@@ -426,6 +426,7 @@ _CSV_ALIASES = {
     'date': ('datum', 'erscheinungsdatum', 'date de publication', 'fecha'),
 }
 _CSV_ALIAS = {a: f for f, al in _CSV_ALIASES.items() for a in al}
+_CSV_KNOWN.update(_col(a) for a in _CSV_ALIAS)   # so that `sniff` recognises such a header as a table
 _col_key = lambda c: ' '.join(re.sub(r'[\W_]+', ' ', str(c).lower()).split())
 
 def _generic(header:list[str]):

@@ -102,8 +102,10 @@ def split_arxiv(s:str|None, # an arXiv id, `arXiv:` id or arxiv.org URL
     return m[1], (int(m[2]) if m[2] else None)
 
 # %% ../nbs/01_parse.ipynb
-_PARTICLES = {'van', 'von', 'der', 'den', 'de', 'del', 'della', 'di', 'da', 'dos', 'das', 'du', 'la', 'le', 'ter', 'ten', 'bin', 'ibn', 'al', 'el'}
+_PARTICLES = {'van', 'von', 'der', 'den', 'de', 'del', 'della', 'dei', 'degli', 'di', 'da', 'do', 'dos', 'das', 'du', 'la', 'le', 'ter', 'ten',
+              'zu', 'op', 'bin', 'ibn', 'al', 'el'}
 _INITIALS = re.compile(r"^(?:[A-Z][a-z]?\.?-?){1,4}$")
+_is_initials = lambda t: bool(_INITIALS.match(t)) and t.upper() == t   # `J.`, `JA`, `A.B.`, `Y.-H.`
 
 @lru_cache(maxsize=200_000)
 def _split_name(name:str)->tuple:
@@ -113,8 +115,10 @@ def _split_name(name:str)->tuple:
         return fam.strip(), giv.strip(' ,') or None
     toks = name.split()
     if len(toks) <= 1: return name, None
-    if not _INITIALS.match(toks[0]) and all(_INITIALS.match(t) and t.upper() == t for t in toks[1:]):
-        return toks[0], ' '.join(toks[1:])   # Scopus `Zheng C.`, WoS `Zheng C`
+    j = len(toks)
+    while j > 1 and _is_initials(toks[j-1]): j -= 1
+    if j < len(toks) and not _is_initials(toks[0]):   # Scopus `Zheng C.`, WoS `Zheng C`, PubMed `van der Berg AB`
+        return ' '.join(toks[:j]), ' '.join(toks[j:])
     i = len(toks) - 1
     while i > 1 and toks[i-1].lower() in _PARTICLES: i -= 1
     return ' '.join(toks[i:]), ' '.join(toks[:i])
@@ -129,6 +133,13 @@ def split_name(name:str, # one person's name in any common order
 def _pairs(parts:list[str])->list[dict]:
     "`['Zheng', 'Chuanyang', 'Gao', 'Yihang']` as family/given pairs"
     return [{'family': parts[i], 'given': parts[i+1] if i + 1 < len(parts) else None} for i in range(0, len(parts), 2)]
+
+def _one_person(fam:str, giv:str)->bool:
+    "Is `fam, giv` one person written `Family, Given` rather than two names?"
+    ft, gt = fam.split(), giv.split()
+    if not ft or not gt or _is_initials(ft[0]) or _is_initials(ft[-1]): return False   # `A. Smith, B. Doe`, `Smith J, Doe A`
+    if len(gt) == 1 or all(_INITIALS.match(t) for t in gt): return True                # `Le Roy Ladurie, Emmanuel`, `Smith, J. A.`
+    return sum(t.lower() not in _PARTICLES for t in ft) == 1                            # `Higgs, Peter Ware`, `van Dijk, Anna Maria`
 
 def split_authors(s:str|list|None, # author string, or a list of names
                  )->list[dict]: # list of `{'family', 'given'}`
@@ -145,6 +156,7 @@ def split_authors(s:str|list|None, # author string, or a list of names
             out += [split_name(q) for q in sides] if multi else [split_name(piece)] if piece.strip() else []
         return out
     parts = [p.strip() for p in s.split(',') if p.strip()]
+    if len(parts) == 2 and _one_person(*parts): return [split_name(s)]
     if len(parts) > 1 and sum(len(p.split()) == 1 for p in parts) >= .75 * len(parts): return _pairs(parts)
     return [split_name(p) for p in parts]
 
@@ -173,9 +185,10 @@ def split_date(s, # a date or year in a common spelling
 # %% ../nbs/01_parse.ipynb
 _ALIASES = {
     'arxiv': ('arxiv_id', 'arxivid', 'arxiv', 'eprint', 'arxiv_identifier'),
-    'key': ('id', 'paper_id', 'paperid', 'identifier', 'key', 'uid', 'citation_key', 'entry_id', 'corpus_id'),
+    'key': ('id', 'paper_id', 'paperid', 'identifier', 'key', 'uid', 'citation_key', 'entry_id', 'corpus_id', 'doc_id', 'docid', 'document_id',
+            'article_id', 'record_id', 'pmid', 'pmcid', 'pubmed_id', 'openalex_id'),
     'title': ('title', 'paper_title', 'document_title', 'article_title', 'name'),
-    'abstract': ('abstract', 'summary', 'abstract_text', 'abstracts', 'paper_abstract', 'description'),
+    'abstract': ('abstract', 'summary', 'abstract_text', 'abstracts', 'paper_abstract', 'description', 'text', 'content', 'contents', 'body'),
     'authors': ('authors', 'author', 'author_names', 'creators', 'author_full_names', 'authors_parsed'),
     'year': ('year', 'publication_year', 'pub_year', 'py'),
     'date': ('date', 'published', 'publication_date', 'pub_date', 'issued', 'created'),
@@ -196,10 +209,12 @@ def _text(v):
     v = str(v).strip()
     return v or None
 
+_DOI_RE = re.compile(r'^(?:https?://(?:dx\.)?doi\.org/|doi:\s*)?(10\.\d{4,9}/\S+)$', re.I)
+
 def fields_from_row(row:dict, # column name -> value, as read from the source
                    )->dict: # record fields (only those the row fills)
     "Map a row with named columns onto record fields"
-    out = {}
+    out, key_doi = {}, None
     for c, v in row.items():
         f = _field_of(c)
         if f is None or v is None or v == '' or f in out: continue
@@ -207,6 +222,7 @@ def fields_from_row(row:dict, # column name -> value, as read from the source
             sv = _text(v); ax = split_arxiv(sv)
             if ax and 'arxiv_id' not in out: out['arxiv_id'], out['arxiv_version'] = ax
             if sv and 'source_key' not in out: out['source_key'] = sv
+            if sv and not ax and key_doi is None and (d := _DOI_RE.match(sv)): key_doi = d[1].lower()
         elif f == 'authors':
             if _col(c) == 'authors_parsed' and isinstance(v, list):   # arXiv metadata snapshot: [[last, first, suffix], ...]
                 out['authors'] = [{'family': a[0], 'given': (a[1] if len(a) > 1 and a[1] else None)} for a in v if a]
@@ -227,7 +243,23 @@ def fields_from_row(row:dict, # column name -> value, as read from the source
         else:
             t = _text(v)
             if t: out[f] = t
+    if key_doi and 'doi' not in out: out['doi'] = key_doi
     return out
+
+# %% ../nbs/01_parse.ipynb
+_WORD_RE = re.compile(r"[^\W\d_][\w'’-]*")
+_CHROME_LINE = re.compile(r'^(?:(?:page\s*)?\d+(?:\s*(?:of|/)\s*\d+)?|next|previous|prev|more|show (?:more|less|all)|view (?:more|all|pdf)|'
+                          r'download(?: pdf| citation)?|pdf|full text|back to top|cited by \d+|(?:https?://|www\.|doi:\s*|arxiv:\s*)\S+|\S+@\S+\.\S+)[.:>»›]*$', re.I)
+
+def _is_prose(line:str)->bool:
+    "Does `line` read as running text (a wrapped line of an abstract) rather than page chrome or a heading?"
+    l = line.strip()
+    if not l or _CHROME_LINE.match(l): return False
+    ws = _WORD_RE.findall(l)
+    low = sum(w[0].islower() for w in ws)
+    if l[0].islower(): return True
+    if len(ws) >= 4: return low * 2 >= len(ws)
+    return len(ws) >= 2 and low * 2 > len(ws) and l[-1] in '.!?'
 
 # %% ../nbs/01_parse.ipynb
 _ABS_RE = re.compile(r'^\s*abstract\s*[:：]\s?', re.I)
@@ -245,7 +277,7 @@ def parse_abstract_list(text:str, # the file's text (`\n` line ends)
         if m:
             close(); cur = {'first': i, 'last': i, 'text': [l[m.end():].strip()]}
         elif not l.strip(): continue
-        elif cur and cur['last'] == i - 1 and (not re.search(r'[.!?)"\']\s*$', cur['text'][-1]) or l.lstrip()[:1].islower()):
+        elif cur and cur['last'] == i - 1 and (_is_prose(l) or not ''.join(cur['text']) and not _CHROME_LINE.match(l.strip())):
             cur['text'].append(l.strip()); cur['last'] = i
         else:
             kind, why = ('header', 'text before the first `Abstract:` line (a name or affiliation), not a record') if not p.records and cur is None \
@@ -278,6 +310,19 @@ def _viewer_header(lines:list[str])->tuple[int, int, list[str]]|None:
     if i < 0: return None
     return i, rule, [lines[i].strip()] + names
 
+def _viewer_columns(cols:list[str], rows:list)->tuple[dict, str]:
+    "Columns `fields_from_row` does not know that play the id or the text role: (rename map, a note saying so)"
+    known = {_field_of(c) for c in cols}
+    vals = {c: [r[2][j] for r in rows if r[2][j] not in ('', 'null')] for j, c in enumerate(cols)}
+    free, ren = [c for c in cols if _field_of(c) is None], {}
+    if not known & {'key', 'arxiv'}:   # the id: one word per row, different in every row
+        ids = [c for c in free if vals[c] and all(len(v.split()) == 1 and len(v) <= 80 for v in vals[c]) and len(set(vals[c])) == len(vals[c])]
+        if ids: ren[ids[0]] = 'id'; free.remove(ids[0])
+    if 'abstract' not in known and free:   # the text: the column with the longest cells, if they are sentences
+        c = max(free, key=lambda c: sum(map(len, vals[c])) / max(1, len(vals[c])))
+        if vals[c] and sum(len(v.split()) for v in vals[c]) >= 5 * len(vals[c]): ren[c] = 'abstract'
+    return ren, ''.join(f"; `{c}` read as the {'id' if f == 'id' else 'abstract (the long-text column)'}" for c, f in ren.items())
+
 def parse_viewer_dump(text:str, # the file's text (`\n` line ends)
                       name:str='', # the file name, for provenance
                      )->Parsed:
@@ -288,33 +333,34 @@ def parse_viewer_dump(text:str, # the file's text (`\n` line ends)
         p.notes.append(new_note(name, None, 'file', f"{name}: no viewer column header (a `---|---|` rule under the column names) found"))
         return _finish(p)
     top, rule, cols = hd
-    for j in range(top):
-        if lines[j].strip(): p.notes.append(new_note(name, j+1, 'header', 'viewer page text above the column header', lines[j].strip()))
-    p.notes.append(new_note(name, top+1, 'header', f"viewer column header: {', '.join(cols)}", ' / '.join(l.strip() for l in lines[top:rule+1]), rule+1))
-    cells, buf, start, row_start = [], [], None, None
+    rows, cells, buf, start, row_start = [], [], [], None, None   # rows: (first line index, last line index, cells)
     for i in range(rule + 1, len(lines)):
         l = lines[i]
         if l.strip() == '|':
             cells.append('\n'.join(buf).strip('\n'))
             if row_start is None: row_start = start if start is not None else i
             buf, start = [], None
-            if len(cells) == len(cols):
-                f = fields_from_row({c: (None if v == 'null' else v) for c, v in zip(cols, cells)})   # the viewer shows a missing value as `null`
-                if any(f.get(k) for k in ('title', 'abstract', 'doi', 'arxiv_id')):
-                    p.records.append(_rec(**f, source_file=name, source_lines=[row_start+1, i+1], source_format='viewer-dump'))
-                else: p.notes.append(new_note(name, row_start+1, 'rejected', f"{name}:{row_start+1}: viewer row has no title, abstract, DOI or arXiv id",
-                                              ' | '.join(cells), i+1))
-                cells, row_start = [], None
+            if len(cells) == len(cols): rows.append((row_start, i, cells)); cells, row_start = [], None
         else:
             if start is None and l.strip(): start = i
             if start is not None or l.strip(): buf.append(l)
-    tail = [i for i in range(rule + 1, len(lines)) if lines[i].strip() and (not p.records or i + 1 > p.records[-1]['source_lines'][1])
-            and not any(n['kind'] == 'rejected' and n['line'] <= i + 1 <= n['last_line'] for n in p.notes)]
-    if cells:   # a row cut short: from its first cell up to the viewer chrome (or the end)
+    ren, said = _viewer_columns(cols, rows)
+    for j in range(top):
+        if lines[j].strip(): p.notes.append(new_note(name, j+1, 'header', 'viewer page text above the column header', lines[j].strip()))
+    p.notes.append(new_note(name, top+1, 'header', f"viewer column header: {', '.join(cols)}{said}", ' / '.join(l.strip() for l in lines[top:rule+1]), rule+1))
+    for a, b, cs in rows:
+        f = fields_from_row({ren.get(c, c): (None if v == 'null' else v) for c, v in zip(cols, cs)})   # the viewer shows a missing value as `null`
+        if any(f.get(k) for k in ('title', 'abstract', 'doi', 'arxiv_id')):
+            p.records.append(_rec(**f, source_file=name, source_lines=[a+1, b+1], source_format='viewer-dump'))
+        else: p.notes.append(new_note(name, a+1, 'rejected', f"{name}:{a+1}: viewer row has no title, abstract, DOI or arXiv id (columns: {', '.join(cols)})",
+                                      ' | '.join(cs), b+1))
+    tail = [i for i in range(rows[-1][1] + 1 if rows else rule + 1, len(lines)) if lines[i].strip()]
+    if cells:   # a row cut short: from its first cell up to the viewer chrome (or the end), with the text of its last, partial cell
         end = next((i for i in tail if i >= row_start and _CHROME_RE.match(lines[i])), len(lines)) - 1
         while end > row_start and not lines[end].strip(): end -= 1
+        part = '\n'.join(lines[start:end+1]).strip('\n') if start is not None and start <= end else ''
         p.notes.append(new_note(name, row_start+1, 'rejected', f"viewer row cut short: {len(cells)} of {len(cols)} cells ({', '.join(cols)}) before the page ends",
-                                ' | '.join(cells), end+1))
+                                ' | '.join(cells + [part] if part else cells), end+1))
         tail = [i for i in tail if i > end]
     if tail: p.notes.append(new_note(name, tail[0]+1, 'trailer', 'viewer page chrome after the last row', ' / '.join(lines[i].strip() for i in tail), tail[-1]+1))
     if not p.records and not any(n['kind'] == 'rejected' for n in p.notes):
@@ -323,6 +369,12 @@ def parse_viewer_dump(text:str, # the file's text (`\n` line ends)
 
 # %% ../nbs/01_parse.ipynb
 _NAME_TOK = re.compile(r"^[^\W\d_][\w.'’-]*$")
+_PARTICLE_RE = re.compile(r"[a-z]{1,3}['’-]")
+
+def _is_particle(t:str)->bool:
+    "Is `t` a lower-case part of a family name: `van`, `de`, `d'Alembert`, `al-Khwarizmi`?"
+    m = _PARTICLE_RE.match(t)
+    return t.lower() in _PARTICLES or bool(m) and t[m.end():m.end()+1].isupper()
 
 def _is_author_line(line:str)->bool:
     "Does `line` look like `Last, First, Last, First, ...`?"
@@ -335,7 +387,7 @@ def _is_author_line(line:str)->bool:
         toks = q.split()
         if not 1 <= len(toks) <= 4 or len(q) > 40: return False
         for t in toks:
-            if not (_NAME_TOK.match(t) and (not t[0].islower() or t.lower() in _PARTICLES)): return False
+            if not (_NAME_TOK.match(t) and (not t[0].islower() or _is_particle(t))): return False
     return True
 
 def parse_profile(text:str, # the file's text (`\n` line ends)
@@ -350,10 +402,16 @@ def parse_profile(text:str, # the file's text (`\n` line ends)
         if k >= 1 and k - 1 > last and k + 1 not in cs: heads.append(k); last = k
     for j, k in enumerate(heads):
         end = (heads[j+1] - 2) if j + 1 < len(heads) else len(nb) - 1
-        ab = [lines[nb[x]].strip() for x in range(k + 1, end + 1)]
+        stop = next((x for x in range(k + 2, end + 1) if not _is_prose(lines[nb[x]])), end + 1)   # the abstract: its first line, then prose
+        ab = [lines[nb[x]].strip() for x in range(k + 1, stop)]
         p.records.append(_rec(title=lines[nb[k-1]].strip(), authors=_pairs([q.strip() for q in lines[nb[k]].strip().rstrip(',').split(',')
                                                                                    if q.strip() not in ('', 'et al.', '...', '…')]),
-                                    abstract='\n'.join(ab) or None, source_file=name, source_lines=[nb[k-1]+1, nb[end]+1], source_format='profile'))
+                                    abstract='\n'.join(ab) or None, source_file=name, source_lines=[nb[k-1]+1, nb[stop-1]+1], source_format='profile'))
+        if stop <= end:
+            a, b, t = nb[stop]+1, nb[end]+1, '\n'.join(lines[nb[x]].strip() for x in range(stop, end + 1))
+            p.notes.append(new_note(name, a, 'noise', f"line after the abstract of line {nb[k-1]+1} is not title / authors / abstract text", t) if a == b else
+                           new_note(name, a, 'rejected', f"{name}:{a}: {end - stop + 1} lines after the abstract of line {nb[k-1]+1} do not fit title / authors / "
+                                    f"abstract (a paper whose authors line was not recognised?); not read", t, b))
     first_title = heads[0] - 1 if heads else len(nb)
     for x in range(first_title):
         l = lines[nb[x]].strip()
@@ -362,6 +420,7 @@ def parse_profile(text:str, # the file's text (`\n` line ends)
         else: p.notes.append(new_note(name, nb[x]+1, 'header' if heads else 'noise',
                                       'text before the first title / authors / abstract triple' if heads else 'no title / authors line pair found', l))
     if not heads: p.notes.append(new_note(name, None, 'file', f"{name}: no `Last, First, ...` authors line under a title found; not a profile page"))
+    p.notes.sort(key=lambda n: n['line'] or len(lines) + 1)   # in file order
     return _finish(p)
 
 # %% ../nbs/01_parse.ipynb
@@ -389,7 +448,7 @@ def sniff(text:str, # the file's text
         return 'jsonl' if one_line and ext != '.json' else 'csl-json'
     if head[0] == '<': return 'atom' if re.search(r'<feed\b|www\.w3\.org/2005/Atom', head[:5000]) else None
     if re.search(r'^[ \t]*@[ \t]*[A-Za-z]+[ \t]*[{(]', head, re.M): return 'bibtex'
-    if re.search(r'^TY  - ', head, re.M): return 'ris'
+    if re.search(r'^TY {1,2}-( |$)', head, re.M): return 'ris'   # `TY - ` too: some exporters write one space
     if re.match(r'(?:FN |VR |PT [A-Z]\b)', head) and re.search(r'^ER\s*$', head, re.M): return 'wos'
     lines = head.split('\n')[:400]
     if any(_RULE_RE.match(l) for l in lines) and any(l.strip() == '|' for l in lines): return 'viewer-dump'

@@ -15,10 +15,10 @@ EXPECTED = {
     'wos_tab_single_author.txt': (None, 'csv', 3, 3, {'header'}),
     'zotero_csl_broken_item.json': (None, 'csl-json', 3, 4, {'header', 'rejected', 'trailer'}),
     'pubmed_ris_repeated_ab.ris': (None, 'ris', 5, 6, {'rejected'}),
-    'ris_single_space_tags.ris': ('ris', 'ris', 2, 2, set()),
+    'ris_single_space_tags.ris': (None, 'ris', 2, 2, set()),
     'zotero_bib_others_editor.bib': (None, 'bibtex', 3, 3, {'header'}),
     'pubmed_export.csv': (None, 'csv', 2, 2, {'header'}),
-    'german_catalogue.csv': ('csv', 'csv', 2, 2, {'header'}),
+    'german_catalogue.csv': (None, 'csv', 2, 2, {'header'}),
     'package_not_csl.json': (None, 'csl-json', 0, 0, {'file'}),
 }
 
