@@ -51,5 +51,5 @@ export: setup
 
 ## speed/memory benchmarks (on demand, not part of the tests); results land in benchmarks/results/*.md and the docs
 benchmark: setup
-	$(BIN)/python benchmarks/bench_ingest.py
+	$(BIN)/python benchmarks/bench_ingest.py $(if $(LITSTUDY),--litstudy $(LITSTUDY))
 	$(BIN)/python benchmarks/bench_topics.py

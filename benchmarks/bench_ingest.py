@@ -161,6 +161,7 @@ def main():
     ap.add_argument('--out', default=str(ROOT/'benchmarks'/'results'/'ingest.md'), help="Markdown table path, or '-' for stdout")
     ap.add_argument('--no-ingest', action='store_true', help='skip paperlens.ingest.read even when it exists')
     ap.add_argument('--litstudy', default=None, help="a Python interpreter with litstudy installed, to time its loaders too")
+    ap.add_argument('--litstudy-n', type=int, default=10_000, help="records litstudy reads per format (its BibTeX loader reads ~150/s)")
     a = ap.parse_args()
     fmts = [f for f in a.formats.split(',') if f]
     tmp = Path(tempfile.mkdtemp(prefix='paperlens-bench-'))
@@ -176,8 +177,12 @@ def main():
         if 'error' in r: print(f"{fmt}: {r['error']}", file=sys.stderr)
         rows.append(dict(what=f"`parse_file` {fmt}", mb=mb, **r, lib=LIBS.get(fmt, ('',))[0], lib_res=lib))
         if a.litstudy and fmt in LITSTUDY:
-            lit = run_litstudy(a.litstudy, fmt, p)
-            rows.append(dict(what=f"litstudy `{LITSTUDY[fmt]}` {fmt}", mb=mb, **lit, lib='', lib_res=None, other=True))
+            q = p
+            if a.litstudy_n < a.n: q = tmp/f"lit_{name}"; q.write_text(w(recs[:a.litstudy_n]), encoding='utf-8')
+            lit, qmb = run_litstudy(a.litstudy, fmt, q), q.stat().st_size / 2**20
+            if q != p: q.unlink()
+            rows.append(dict(what=f"litstudy 1.0.6 `{LITSTUDY[fmt]}` {fmt}" + (f" (first {a.litstudy_n:,} records)" if a.litstudy_n < a.n else ''),
+                             mb=qmb, **lit, lib='', lib_res=None, other=True))
             print(f"{fmt:14s} litstudy: {lit}", file=sys.stderr)
         print(f"{fmt:14s} {mb:7.1f} MB  {r.get('records', 0):>8,} rec  {r.get('cpu', 0):7.2f} CPU s  {fmt_rate(rate(r)):>9} rec/s  "
               f"peak {r.get('maxrss_mb', 0):6.0f} MB" + (f"   | {LIBS[fmt][0]}: {fmt_rate(rate(lib))} rec/s" if lib else ''), file=sys.stderr)
@@ -214,7 +219,8 @@ def report(rows, ingest, has_ingest, n, base):
              "Each measurement runs in a fresh process. *records/s* is records per second of that process's CPU time, which a busy shared machine "
              "disturbs less than wall-clock time; the wall-clock rate is given beside it. *Peak RSS* is the process's maximum resident memory (`VmHWM`) "
              f"(the interpreter with paperlens, bibtexparser and rispy imported is {base:.0f} MB of it). *Library alone* parses the same file with "
-             "the library the format is built on, without mapping to records, line spans or notes.", "",
+             "the library the format is built on, without mapping to records, line spans or notes. *litstudy* rows time litstudy's own loader "
+             "for that format (run with its own environment, since it needs bibtexparser 1.x) on the first records of the same file.", "",
              "| input | file MB | records | CPU s | records/s | wall records/s | peak RSS MB | library alone | library records/s |",
              "|---|---:|---:|---:|---:|---:|---:|---|---:|"]
     for r in rows:

@@ -162,13 +162,14 @@ def parse_bibtex(text:str, # the file's text (`\n` line ends)
 _RIS_TYPE = {'JOUR': 'article-journal', 'JFULL': 'article-journal', 'MGZN': 'article-magazine', 'NEWS': 'article-newspaper', 'CONF': 'paper-conference',
              'CPAPER': 'paper-conference', 'BOOK': 'book', 'EBOOK': 'book', 'CHAP': 'chapter', 'ECHAP': 'chapter', 'RPRT': 'report', 'THES': 'thesis',
              'GEN': 'article', 'UNPB': 'manuscript', 'ELEC': 'webpage', 'DATA': 'dataset', 'COMP': 'software'}
-_RIS_TAG = re.compile(r'^([A-Z][A-Z0-9])[ \t]{1,2}-(?:[ \t]+(.*?))?[ \t]*$')
+_RIS_TAG = re.compile(r'^([A-Z][A-Z0-9])[ \t]{1,2}-(?:[ \t]+(.*))?$')
 _RIS_PARAS = ('AB', 'N2')
 
 def _ris_line(l:str)->str:
     "`l` with its tag written the standard way (`TY  - JOUR`); a line without a tag as it is"
+    if l[2:6] == '  - ' and l[:2].isupper(): return l   # already standard: most lines, and the regex is slow on long ones
     m = _RIS_TAG.match(l)
-    return f"{m[1]}  - {m[2] or ''}" if m else l
+    return f"{m[1]}  - {(m[2] or '').rstrip()}" if m else l
 
 @lru_cache(maxsize=None)
 def _ris_parser():
