@@ -100,6 +100,11 @@ def _third(v):
     if re.search(r'[^aeiou]y$', v): return v[:-1] + 'ies'
     return v + 's'
 
+def _base(v):
+    "`v` without a third-person ending the source should not have had (`we proposes` -> `propose`)"
+    if not v.endswith('s'): return v
+    return next((b for b in (v[:-1], v[:-2], v[:-3] + 'y') if b in _COORD), v)
+
 def _plural(v):
     "The verb form for a plural subject, from a third person singular form"
     if v == 'has': return 'have'
@@ -141,7 +146,7 @@ def citing_sentence(sentence:str, # a sentence of the record's abstract
         pre = _pronouns(_opening(s[:m.start()]))
         rest = _pronouns(s[m.end():])
         if not plural: rest = re.sub(r'(\band|,)(\s+(?:and\s+)?(?:also\s+)?)([a-z]+)\b', lambda n: n[1] + n[2] + (_third(n[3]) if n[3] in _COORD else n[3]), rest)
-        body = f"@{key} {_SEQ.sub('', m['adv'])}{conj(m['verb'])}{rest}"
+        body = f"@{key} {_SEQ.sub('', m['adv'])}{conj(_base(m['verb']))}{rest}"
         return _cap(f'{pre} {body}'.strip()) + '.', 'we'
     if (m := re.match(r'(?:in this (?:paper|work|study|article),?\s*)?(?:this|the present) (?:paper|work|study|article|survey|letter|report)\s+(?P<adv>' + _ADV + r')(?P<verb>[a-z][a-z-]*)\b', s, re.I)):
         lead = f'The paper by @{key}' if plural else f'@{key}'
