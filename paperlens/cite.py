@@ -146,9 +146,13 @@ def suffixes(records:pd.DataFrame|list, # records table or list of record dicts
             for n, r in enumerate(sorted(g, key=lambda r: ((r.get('title') or '').lower(), str(r['id']))))}
 
 # %% ../nbs/07_cite.ipynb
+def _type(r):
+    "The CSL type of `r`: its own, else a preprint for an arXiv id, a journal article when it names a venue, else a document"
+    return r.get('type') or ('article' if r.get('arxiv_id') else 'article-journal' if r.get('venue') else 'document')
+
 def _csl_item(r, key):
     aid = r.get('arxiv_id')
-    it = {'id': key, 'type': r.get('type') or ('article' if aid else 'document')}
+    it = {'id': key, 'type': _type(r)}
     if r.get('title'): it['title'] = r['title']
     au = [{k: a[k] for k in ('family', 'given', 'literal') if a.get(k)} for a in (r.get('authors') or [])]
     if au: it['author'] = [a for a in au if a]
@@ -254,7 +258,7 @@ def _protect(title):
 
 def _bib_name(a):
     fam, giv = tex_escape(a.get('family') or a.get('literal') or '', True), tex_escape(a.get('given') or '', True)
-    if re.search(r'\band\b|,', fam): fam = '{' + fam + '}'
+    if re.search(r'\band\b|,', fam) or not giv and ' ' in fam: fam = '{' + fam + '}'   # `{World Health Organization}`: one group, not a person
     return f'{fam}, {giv}' if giv else fam
 
 _BIBTYPE = {'article-journal': 'article', 'paper-conference': 'inproceedings', 'book': 'book', 'chapter': 'incollection',
@@ -264,7 +268,7 @@ _VENUE = {'article': 'journal', 'inproceedings': 'booktitle', 'incollection': 'b
 
 def _bib_entry(r, key):
     r = {k: v.strip() if isinstance(v, str) else v for k, v in r.items()}
-    typ = _BIBTYPE.get(r.get('type') or '', 'misc')
+    typ = _BIBTYPE.get(_type(r), 'misc')
     f = {}
     if r.get('authors'): f['author'] = ' and '.join(_bib_name(a) for a in r['authors'])
     else: f['key'] = tex_escape(who(r), True)
@@ -293,7 +297,7 @@ _RISTYPE = {'article-journal': 'JOUR', 'paper-conference': 'CPAPER', 'book': 'BO
 
 def _ris_entry(r, key):
     one = lambda v: ' '.join(str(v).split())
-    e = {'type_of_reference': _RISTYPE.get(r.get('type') or '', 'UNPB' if r.get('arxiv_id') else 'GEN'), 'id': key}
+    e = {'type_of_reference': _RISTYPE.get(_type(r), 'UNPB' if r.get('arxiv_id') else 'GEN'), 'id': key}
     if r.get('title'): e['title'] = one(r['title'])
     if r.get('authors'): e['authors'] = [one(', '.join(x for x in (a.get('family') or a.get('literal'), a.get('given')) if x)) for a in r['authors']]
     if (y := year_of(r)) is not None: e['year'] = str(y)

@@ -30,11 +30,12 @@ def ingest(inputs:_INPUTS,
            out:_OUT=None,
            fmt:str=None,        # force this input format instead of sniffing each file
            decisions:str=None,  # a duplicate-decisions file whose accept/reject overrides are re-applied
+           quiet:store_true=False, # no progress bars
           )->int:
     "Read paper records from INPUTS into one deduplicated table with an ingest report"
     from paperlens.report import read_inputs, prisma_counts
     from paperlens.ingest import write_ingest
-    corpus = read_inputs(*inputs, fmt=fmt, decisions=decisions, progress=True)
+    corpus = read_inputs(*inputs, fmt=fmt, decisions=decisions, progress=not quiet)
     write_ingest(corpus, out)
     c = prisma_counts(corpus)
     _say(f"{c['included']} records from {len(c['files'])} files: {c['identified']} seen, {c['merged']} merged, "
@@ -57,10 +58,11 @@ def topics(inputs:_INPUTS,
            model:str=None,       # a local sentence-transformers model folder (default: the packaged all-MiniLM-L6-v2)
            cache_dir:str=None,   # embedding cache (default: $PAPERLENS_CACHE or ~/.cache/paperlens)
            fmt:str=None,         # force this input format instead of sniffing each file
+           quiet:store_true=False, # no progress bars
           )->int:
     "Map the records in INPUTS into topics and save the map, its quality measures and figures"
     from paperlens.report import read_inputs, write_topics, default_cache_dir
-    corpus = read_inputs(*inputs, fmt=fmt, progress=True)
+    corpus = read_inputs(*inputs, fmt=fmt, progress=not quiet)
     from paperlens.topics import fit_topics
     t = fit_topics(corpus, seed=seed, nr_topics=nr_topics, model=model, cache_dir=cache_dir or default_cache_dir())
     write_topics(t, out)
@@ -78,10 +80,11 @@ def cite(inputs:_INPUTS,
          nr_topics:int=None,  # reduce to this many topics
          cache_dir:str=None,  # embedding cache (default: $PAPERLENS_CACHE or ~/.cache/paperlens)
          fmt:str=None,        # force this input format instead of sniffing each file
+         quiet:store_true=False, # no progress bars
         )->int:
     "Write a cited per-topic review and the bibliography of the records in INPUTS"
     from paperlens.report import read_inputs, check_style, write_cited, default_cache_dir
-    corpus = read_inputs(*inputs, fmt=fmt, progress=True)
+    corpus = read_inputs(*inputs, fmt=fmt, progress=not quiet)
     check_style(style, corpus)
     from paperlens.topics import fit_topics
     t = fit_topics(corpus, seed=seed, nr_topics=nr_topics, cache_dir=cache_dir or default_cache_dir())

@@ -49,7 +49,8 @@ def _verb_base(w):
 
 _ADV = r'(?:(?:also|further|first|then|additionally|here|now|thus|therefore|finally|systematically|systemically|empirically|theoretically|experimentally|carefully|comprehensively|extensively|mainly|primarily|instead|next|subsequently)\s+)*'
 _SEQ = re.compile(r'\b(?:also|further|first|then|additionally|here|now|thus|therefore|finally|instead|next|subsequently)\s+', re.I)
-_WE = re.compile(r'\bwe\s+(?P<adv>' + _ADV + r')(?P<verb>[a-z][a-z-]*)\b', re.I)
+_ROMAN_I = ''.join(f'(?<!{w} )' for w in ('Part', 'Phase', 'Type', 'Stage', 'Class', 'Grade', 'Chapter', 'Section', 'War', 'Study', 'Volume', 'Book'))
+_WE = re.compile(r'\b(?:we|(?-i:' + _ROMAN_I + r'I))\s+(?P<adv>' + _ADV + r')(?P<verb>[a-z][a-z-]*)\b', re.I)   # `I` too (single-author papers), not `Phase I`
 _THIS = re.compile(r'\b(?:this|the present) (?:paper|work|study|article|survey|letter|report|research|thesis)\s+(?P<adv>' + _ADV + r')(?P<verb>[a-z][a-z-]*)\b', re.I)
 
 def _damage(rec):
@@ -115,10 +116,10 @@ def _plural(v):
     return v[:-1] if v.endswith('s') and not v.endswith('ss') else v
 
 def _pronouns(s):
-    for a, b in (('we', 'they'), ('our', 'their'), ('us', 'them'), ('ourselves', 'themselves')):
+    for a, b in (('we', 'they'), ('our', 'their'), ('us', 'them'), ('ourselves', 'themselves'), ('my', 'their'), ('me', 'them'), ('myself', 'themselves')):
         s = re.sub(rf'\b{a}\b', b, s)
         s = re.sub(rf'\b{a.capitalize()}\b', b.capitalize(), s)
-    return s
+    return re.sub(r"\bI\b(?!['’.-])", 'they', s)   # `I` as a word, not `I'm`-like forms or an initial
 
 _HERE = re.compile(r'\b(?:in this (?:paper|work|study|article|survey|letter|report)|here(?:in)?)\s*,?\s*$', re.I)
 _ANAPHORA = re.compile(r'\b(?:this|these|that|those|such|this end)\b', re.I)

@@ -132,10 +132,11 @@ def ingest_markdown(corpus:Corpus)->str:
     other = notes[~notes.kind.isin(['rejected', 'file'])] if len(notes) else notes
     dec = corpus.decisions
     flags = [(i, f) for i, fs in zip(corpus.records.id, corpus.records['flags']) for f in fs]
+    n = lambda k, what: f"{t[k]} {what if t[k] == 1 else what.replace('record', 'records').replace('file', 'files').replace('pair', 'pairs')}"
     out = [f"# Ingest report\n",
-           f"{t['records']} records from {t['files']} files: {t['seen']} seen = {t['parsed']} parsed + {t['merged']} merged + {t['rejected']} rejected "
-           f"(the invariant holds for every file). {t['repaired']} records repaired, {t['flagged_records']} with damage flagged; "
-           f"{t['merged_pairs']} duplicate pairs merged, {t['flagged_pairs']} near pairs flagged.\n",
+           f"{n('records', 'record')} from {n('files', 'file')}: {t['seen']} seen = {t['parsed']} parsed + {t['merged']} merged + {t['rejected']} rejected "
+           f"(the invariant holds for every file). {n('repaired', 'record')} repaired, {t['flagged_records']} with damage flagged; "
+           f"{n('merged_pairs', 'duplicate pair')} merged, {n('flagged_pairs', 'near pair')} flagged.\n",
            "## Files\n", _md_table(files.fillna('')),
            "\n## Rejected records and unreadable files\n", '\n'.join(f'- `{p}`' for p in rep['problems']) + '\n' if rep['problems'] else '_none_\n',
            "\n## Non-record lines\n", _md_table(pd.DataFrame({'where': [_where(n) for n in other.to_dict('records')], 'kind': other.kind, 'reason': other.reason, 'text': other.text.str.slice(0, 80)}) if len(other) else other),

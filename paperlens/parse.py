@@ -107,9 +107,16 @@ _PARTICLES = {'van', 'von', 'der', 'den', 'de', 'del', 'della', 'dei', 'degli', 
 _INITIALS = re.compile(r"^(?:[A-Z][a-z]?\.?-?){1,4}$")
 _is_initials = lambda t: bool(_INITIALS.match(t)) and t.upper() == t   # `J.`, `JA`, `A.B.`, `Y.-H.`
 
+_ORG_WORDS = set('''organization organisation institute institut institution association society council committee agency department
+ministry university college school group consortium collaboration bureau office commission foundation centre center network board
+programme program survey union trust service services team project initiative alliance federation academy laboratory laboratories
+hospital corporation company inc ltd gmbh authority administration agencies'''.split())
+
 @lru_cache(maxsize=200_000)
 def _split_name(name:str)->tuple:
     name = ' '.join(name.replace('\u00a0', ' ').split()).strip(' ,;')
+    if ',' not in name and len(name.split()) > 1 and _ORG_WORDS & set(name.lower().replace('.', '').split()):
+        return name, None   # a group author: `World Health Organization`, `ATLAS Collaboration`
     if ',' in name:
         fam, _, giv = name.partition(',')
         return fam.strip(), giv.strip(' ,') or None

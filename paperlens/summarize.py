@@ -218,10 +218,14 @@ def _by_key(review):
     recs = {r['id']: r for r in as_dicts(review.records)}
     return {k: recs[i] for i, k in review.keys.items() if i in recs}
 
+def _md_escape(s:str)->str:
+    "Markdown specials escaped, except inside URLs (a backslash there would break the link)"
+    return ''.join(p if re.match(r'https?://', p) else re.sub(r'([\\`*_<>])', r'\\\1', p) for p in re.split(r'(https?://[^\s<>]+)', s))
+
 def _render(review, text, fmt, numbers, sfx=None, by_key=None):
     by_key = by_key or _by_key(review)
     sx = lambda k: (sfx or {}).get(by_key[k]['id'], '')
-    esc = tex_escape if fmt == 'tex' else (lambda s: re.sub(r'([\\`*_<>])', r'\\\1', s))
+    esc = tex_escape if fmt == 'tex' else _md_escape
     out, pos = [], 0
     for m in _MARK.finditer(text):
         ks = _marked(m)
@@ -249,7 +253,7 @@ def to_markdown(self:Review,
         md += [f'## {p.name}', '', ' '.join(_render(self, s.text, 'md', nums, sfx, bk) for s in p.sentences), '']
     entries = bibliography(cited, csl, with_ids=True)
     md += ['## References', '']
-    clean = lambda e: re.sub(r'([\\`*_<>])', r'\\\1', re.sub(r'^\[\d+\]\s*', '', e))
+    clean = lambda e: _md_escape(re.sub(r'^\[\d+\]\s*', '', e))
     if self.style == 'numeric':
         md += [f'[{nums[i]}] {clean(e)}\n' for i, e in sorted(entries, key=lambda e: nums[e[0]])]
     else: md += [f'- {clean(e)}' for _, e in entries]
