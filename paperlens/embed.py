@@ -4,7 +4,7 @@
 
 # %% ../nbs/04_embed.ipynb 3
 from __future__ import annotations
-import os, hashlib, json
+import os, hashlib, json, warnings
 from pathlib import Path
 import numpy as np
 import pandas as pd
@@ -118,17 +118,33 @@ def doc_texts(records, # a `Corpus`, a records DataFrame, or a list of record di
 # %% ../nbs/04_embed.ipynb
 def _text_keys(texts): return np.array([hashlib.sha1(t.encode('utf-8')).hexdigest() for t in texts], dtype='S40')
 
-def _cache_read(folder:Path)->dict:
-    "All cached vectors in `folder` as {key: vector}"
+def _cache_read(folder:Path, # the model's cache folder
+                dim:int|None=None, # vector length the model gives; shards of another length are ignored
+               )->dict: # {key: vector}
+    "All cached vectors in `folder`; a broken shard is removed with a warning and its texts are embedded again"
     found = {}
     for f in sorted(folder.glob('*.npz')) if folder.is_dir() else []:
-        with np.load(f, allow_pickle=False) as z: found.update(zip(z['keys'].tolist(), z['vectors']))
+        try:
+            with np.load(f, allow_pickle=False) as z: k, v = z['keys'], np.asarray(z['vectors'], np.float32)
+            if k.ndim != 1 or v.ndim != 2 or len(k) != len(v) or (dim and v.shape[1] != dim) or not np.isfinite(v).all():
+                raise ValueError(f"keys {k.shape} and vectors {v.shape} do not fit together")
+        except Exception as e:
+            warnings.warn(f"{f}: broken embedding cache shard ({type(e).__name__}: {e}); removed, its texts are embedded again")
+            try: f.unlink()
+            except OSError: pass
+            continue
+        found.update(zip(k.tolist(), v))
     return found
 
-def _cache_write(folder:Path, keys:np.ndarray, vectors:np.ndarray):
+def _cache_write(folder:Path, keys:np.ndarray, vectors:np.ndarray)->bool:
+    "Add one shard to the cache; a failed write (full disk, read-only folder) is a warning, never an error"
     import io
     buf = io.BytesIO(); np.savez(buf, keys=keys, vectors=vectors.astype(np.float32))
-    atomic_write(folder/f"{hashlib.sha1(keys.tobytes()).hexdigest()[:16]}.npz", buf.getvalue())
+    try: atomic_write(folder/f"{hashlib.sha1(keys.tobytes()).hexdigest()[:16]}.npz", buf.getvalue())
+    except OSError as e:
+        warnings.warn(f"{folder}: embedding cache not written ({e.strerror or e}); continuing without it")
+        return False
+    return True
 
 # %% ../nbs/04_embed.ipynb
 def embed(texts:list[str], # texts to embed, e.g. from `doc_texts`
@@ -145,7 +161,7 @@ def embed(texts:list[str], # texts to embed, e.g. from `doc_texts`
     m = load_model(model, device=device, cache_dir=cache_dir or None)
     folder = None if cache_dir is False else Path(cache_dir or CACHE_DIR)/'embeddings'/m.paperlens_id
     keys = _text_keys(texts)
-    found = _cache_read(folder) if folder else {}
+    found = _cache_read(folder, _dim(m) if folder else None) if folder else {}
     todo = {}
     for k, t in zip(keys.tolist(), texts):
         if k not in found and k not in todo: todo[k] = t
@@ -156,13 +172,14 @@ def embed(texts:list[str], # texts to embed, e.g. from `doc_texts`
             v = _encode(m, tt[i:i+chunk], batch_size, show)
             found.update(zip(tk[i:i+chunk], v))
             if folder: _cache_write(folder, np.array(tk[i:i+chunk], dtype='S40'), v)
-    if not len(texts): return np.zeros((0, _dim(m)), np.float32)
+    if not len(texts): return np.zeros((0, _dim(m) or 0), np.float32)
     return np.stack([found[k] for k in keys.tolist()]).astype(np.float32)
 
-def _dim(m):
+def _dim(m)->int|None:
+    "The model's vector length, `None` when it does not say"
     for a in ('get_embedding_dimension', 'get_sentence_embedding_dimension'):
         if hasattr(m, a): return getattr(m, a)()
-    return m.dim
+    return getattr(m, 'dim', None)
 
 def _encode(m, texts, batch_size, show)->np.ndarray:
     "Encode `texts` so each vector depends on its text alone (see below); rows normalised"
