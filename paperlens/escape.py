@@ -46,7 +46,8 @@ def md_text(s, # any value (record text, a file name, a number)
             out.append(shown + _md_plain(part[len(u):]))
         else: out.append(_md_plain(part))
     s = ''.join(out)
-    return re.sub(r'^(\d+)([.)])', r'\1\\\2', re.sub(r'^([-=])', r'\\\1', s))
+    s = re.sub(r'^([-=])(?=\s|$|[-=]*$)', r'\\\1', s)                  # a list item or a setext underline
+    return re.sub(r'^(\d{1,9})([.)])(?=\s|$)', r'\1\\\2', s)          # an ordered list item
 
 # %% ../nbs/00a_escape.ipynb
 _DOI = re.compile(r'^(?:doi:\s*|https?://(?:dx\.)?doi\.org/)?(10\.\d{4,9}/\S+)$', re.I)
