@@ -40,6 +40,7 @@ def model_id(model, # a model directory, `'static'`, or a model returned by `loa
             )->str: # a short stable name: directory name plus a hash of its configuration and weight sizes
     "A stable identifier for `model`, used to key the embedding cache"
     if hasattr(model, 'paperlens_id'): return model.paperlens_id
+    if not isinstance(model, (str, Path)): return _fingerprint(model)
     if model == FAST_MODEL: return f"static256-{model_id(DEFAULT_MODEL)}"
     path = Path(model)
     if not path.is_dir(): raise ValueError(f"{model}: not a local model directory")
@@ -50,15 +51,23 @@ def model_id(model, # a model directory, `'static'`, or a model returned by `loa
     name = path.parent.name if path.name == 'model' else path.name
     return f"{name}-{h.hexdigest()[:10]}"
 
+_PROBES = ['Attention is all you need.', 'Protein folding with deep learning.', 'Dark matter in galaxy clusters.']
+
+def _fingerprint(m)->str:
+    "An id for a model object that does not carry one: its class, vector length and how it embeds three probe sentences"
+    v = _encode(m, _PROBES, 8, False)
+    h = hashlib.sha1(np.round(v.astype(np.float64), 2).tobytes()).hexdigest()[:10]   # 2 decimals: the same on any CPU
+    return f"{type(m).__name__}-{v.shape[1]}-{h}"
+
 # %% ../nbs/04_embed.ipynb
 _MODELS = {}
 
 def load_model(model:str|Path|None=None, # `None` for `DEFAULT_MODEL`, `'static'` for the fast mode, a local model directory, or a loaded model
-               device:str|None=None, # `'cpu'`, `'cuda'`; `None` picks the GPU when there is one
+               device:str|None=None, # `'cpu'`, `'cuda'`; `None` picks the GPU when there is one (directories only)
                cache_dir:str|Path|None=None, # where the distilled static model is kept (default `CACHE_DIR`)
               ):
     "Load an embedding model from local files only"
-    if model is not None and not isinstance(model, (str, Path)): return model
+    if model is not None and not isinstance(model, (str, Path)): return _adapt(model)
     _offline()
     model = str(model or DEFAULT_MODEL)
     key = (model, device, str(cache_dir))
@@ -76,6 +85,30 @@ def load_model(model:str|Path|None=None, # `None` for `DEFAULT_MODEL`, `'static'
     m.paperlens_id = model_id(model)
     _MODELS[key] = m
     return m
+
+class _Encoder:
+    "An object with `.encode(list[str]) -> array` wrapped so paperlens can give it an id (a BERTopic backend, a slotted class)"
+    def __init__(self, model, paperlens_id=None):
+        self.model = model
+        self.encode = model.encode if hasattr(model, 'encode') else lambda texts, **kw: model.embed(list(texts), verbose=False)
+        self.paperlens_id = paperlens_id or _fingerprint(self)
+    def __repr__(self): return f"_Encoder({self.model!r})"
+
+def _adapt(m):
+    "A model object ready for `embed`: sentence-transformers, model2vec, a BERTopic backend, or anything with `.encode`"
+    from bertopic.backend import BaseEmbedder
+    if isinstance(m, BaseEmbedder):   # BERTopic backend: use the model inside when there is one, else its `.embed`
+        inner = getattr(m, 'embedding_model', None)
+        if inner is not None and hasattr(inner, 'encode'): m = inner
+        elif type(m).embed is BaseEmbedder.embed: raise TypeError(f"{type(m).__name__}: a BERTopic backend without an embed method")
+        else: return _Encoder(m, getattr(m, 'paperlens_id', None))
+    if not hasattr(m, 'encode'):
+        raise TypeError(f"{type(m).__name__}: an embedding model needs an encode(list_of_texts) method "
+                        "(a sentence-transformers or model2vec model, a BERTopic backend, or your own object)")
+    if hasattr(m, 'paperlens_id'): return m
+    pid = _fingerprint(m)
+    try: m.paperlens_id = pid; return m
+    except (AttributeError, TypeError): return _Encoder(m, pid)
 
 from contextlib import contextmanager
 
@@ -148,7 +181,7 @@ def _cache_write(folder:Path, keys:np.ndarray, vectors:np.ndarray)->bool:
 
 # %% ../nbs/04_embed.ipynb
 def embed(texts:list[str], # texts to embed, e.g. from `doc_texts`
-          model=None, # see `load_model`: `None` (MiniLM), `'static'` (fast), a local directory or a loaded model
+          model=None, # see `load_model`: `None` (MiniLM), `'static'` (fast), a local directory, or any model object with `.encode`
           cache_dir:str|Path|bool|None=None, # cache folder (default `CACHE_DIR`); `False` for no cache
           batch_size:int=64, # texts per model batch
           device:str|None=None, # `None` picks the GPU when there is one
@@ -159,7 +192,7 @@ def embed(texts:list[str], # texts to embed, e.g. from `doc_texts`
     if isinstance(texts, str): raise TypeError("embed expects a list of texts, not one string")
     texts = [t if isinstance(t, str) else '' for t in texts]
     m = load_model(model, device=device, cache_dir=cache_dir or None)
-    folder = None if cache_dir is False else Path(cache_dir or CACHE_DIR)/'embeddings'/m.paperlens_id
+    folder = None if cache_dir is False else Path(cache_dir or CACHE_DIR)/'embeddings'/model_id(m)
     keys = _text_keys(texts)
     found = _cache_read(folder, _dim(m) if folder else None) if folder else {}
     todo = {}
@@ -183,7 +216,8 @@ def _dim(m)->int|None:
 
 def _encode(m, texts, batch_size, show)->np.ndarray:
     "Encode `texts` so each vector depends on its text alone (see below); rows normalised"
-    if hasattr(m, 'get_sentence_embedding_dimension') or hasattr(m, 'get_embedding_dimension'):
+    texts = list(texts)
+    if hasattr(m, 'tokenizer') and hasattr(m, 'max_seq_length') and (hasattr(m, 'get_sentence_embedding_dimension') or hasattr(m, 'get_embedding_dimension')):
         groups = {}
         for i, n in enumerate(_token_lengths(m, texts)): groups.setdefault(n, []).append(i)
         v = np.zeros((len(texts), _dim(m)), np.float32)
@@ -194,10 +228,14 @@ def _encode(m, texts, batch_size, show)->np.ndarray:
                 v[idx] = m.encode([texts[i] for i in idx], batch_size=batch_size, show_progress_bar=False,
                                   convert_to_numpy=True, normalize_embeddings=True)
                 bar.update(len(idx))
-    else:
-        v = m.encode(texts, batch_size=max(batch_size, 1024), show_progress_bar=show)
-        v = v / np.maximum(np.linalg.norm(v, axis=1, keepdims=True), 1e-12)
-    return np.asarray(v, dtype=np.float32)
+    elif type(m).__name__ == 'StaticModel': v = m.encode(texts, batch_size=max(batch_size, 1024), show_progress_bar=show)
+    else: v = m.encode(texts)   # any other encoder: only the one argument every encoder takes
+    if hasattr(v, 'detach'): v = v.detach().cpu().numpy()
+    v = np.asarray(v, dtype=np.float32)
+    if v.ndim != 2 or len(v) != len(texts):
+        raise ValueError(f"{type(m).__name__}.encode gave an array of shape {v.shape} for {len(texts)} texts; expected one row per text")
+    if not np.isfinite(v).all(): raise ValueError(f"{type(m).__name__}.encode gave NaN or infinite values")
+    return v / np.maximum(np.linalg.norm(v, axis=1, keepdims=True), 1e-12)
 
 def _token_lengths(m, texts)->list[int]:
     "Token count of each text as the model will see it (truncated to its maximum length)"

@@ -162,19 +162,22 @@ _SIZE_KEYS = ('n_neighbors', 'n_components', 'min_cluster_size', 'min_samples', 
 class Topics:
     "A BERTopic topic model with defaults for literature reviews"
     @delegates(BERTopic.__init__, but=['embedding_model', 'umap_model', 'hdbscan_model', 'vectorizer_model', 'ctfidf_model',
-                                       'nr_topics', 'calculate_probabilities', 'low_memory'])
+                                       'representation_model', 'nr_topics', 'calculate_probabilities', 'low_memory'])
     def __init__(self,
                  seed:int=42, # random seed for UMAP (and everything downstream)
                  nr_topics:int|None=None, # merge topics down to at most this many; `None` keeps what HDBSCAN finds
-                 model=None, # embedding model for `paperlens.embed` when no embeddings are passed
+                 model=None, # embedding model for `paperlens.embed` when no embeddings are passed (same as `embedding_model`)
                  cache_dir=None, # embedding cache folder (see `paperlens.embed.embed`)
-                 umap_model=None, # replaces the size-based UMAP
-                 hdbscan_model=None, # replaces the size-based HDBSCAN
+                 embedding_model=None, # any model `paperlens.embed.load_model` takes: a directory, a sentence-transformers or model2vec model, a BERTopic backend, an object with `.encode`
+                 umap_model=None, # replaces the size-based UMAP: anything with `fit_transform` (or `fit` + `transform`)
+                 hdbscan_model=None, # replaces the size-based HDBSCAN: anything with `fit` that sets `labels_` (-1 = outlier), e.g. `KMeans`
+                 representation_model=None, # a BERTopic representation model (or a list/dict of them) instead of the default naming
                  vectorizer_model=None, # replaces the stopword-aware bigram CountVectorizer
                  ctfidf_model=None, # replaces `ClassTfidfTransformer(reduce_frequent_words=True)`
                  stability_seeds:int=5, # seeds for the stability measure (0 to skip); large corpora use a 5,000-paper sample
                  n_words:int=10, # top words per topic
                  **kwargs):
+        if embedding_model is not None: model = embedding_model
         store_attr()
         self.sizes = {k: kwargs.pop(k) for k in list(kwargs) if k in _SIZE_KEYS}
         self.kwargs = kwargs
@@ -223,15 +226,24 @@ def _cluster_once(self:Topics, E:np.ndarray, seed:int, s:dict)->np.ndarray:
             extra = dict(precomputed_knn=(I, np.maximum(0, 1 - S), None), n_epochs=200)
         red = UMAP(n_neighbors=s['n_neighbors'], n_components=s['n_components'], min_dist=0.0, metric='cosine',
                    random_state=seed, low_memory=s['low_memory'], **extra)
-    else:
-        red = clone(self.umap_model)
-        if 'random_state' in red.get_params(): red.set_params(random_state=seed)
+    else: red = _seeded(self.umap_model, seed)
     with warnings.catch_warnings():
         warnings.simplefilter('ignore')
-        R = red.fit_transform(X)
-    hdb = clone(self.hdbscan_model) if self.hdbscan_model is not None else HDBSCAN(
+        R = red.fit_transform(X) if hasattr(red, 'fit_transform') else red.fit(X).transform(X)
+    hdb = _seeded(self.hdbscan_model, seed) if self.hdbscan_model is not None else HDBSCAN(
         min_cluster_size=s['min_cluster_size'], min_samples=s['min_samples'], metric='euclidean', cluster_selection_method='eom')
-    return np.asarray(hdb.fit(R).labels_)
+    labels = np.asarray(getattr(hdb.fit(R), 'labels_', None))
+    if labels.shape != (len(E),): raise ValueError(f"{type(hdb).__name__}: after fit, labels_ must hold one label per document")
+    return labels.astype(int)
+
+def _seeded(m, seed:int):
+    "A fresh copy of a user's sub-model, its `random_state` set to `seed` when it has one"
+    import copy
+    from sklearn.base import clone
+    try: m = clone(m)
+    except Exception: return copy.deepcopy(m)
+    if 'random_state' in m.get_params(): m.set_params(random_state=seed)
+    return m
 
 # %% ../nbs/05_topics.ipynb
 @patch
@@ -338,6 +350,7 @@ def fit_topics(corpus_or_records, # a `Corpus`, a records DataFrame, or a list o
                nr_topics:int|None=None, # merge down to at most this many topics
                model=None, # embedding model (see `paperlens.embed.load_model`); `'static'` for the fast mode
                cache_dir=None, # embedding cache folder (default `paperlens.embed.CACHE_DIR`)
+               embeddings:np.ndarray|None=None, # precomputed vectors, one row per record (rows of skipped records are ignored)
                **kwargs)->Topics:
     "Embed the records and fit a `Topics` model on them"
     recs = corpus_or_records.records if hasattr(corpus_or_records, 'records') else corpus_or_records
@@ -345,7 +358,13 @@ def fit_topics(corpus_or_records, # a `Corpus`, a records DataFrame, or a list o
     if 'id' not in recs: raise ValueError("records need an 'id' column (see paperlens.records.record_id)")
     texts = doc_texts(recs)
     keep = np.array([bool(t) for t in texts])
-    E = embed([t for t, k in zip(texts, keep) if k], model=model, cache_dir=cache_dir)
+    if 'embedding_model' in kwargs: model = kwargs.pop('embedding_model')
+    if embeddings is None: E = embed([t for t, k in zip(texts, keep) if k], model=model, cache_dir=cache_dir)
+    else:
+        E = np.asarray(embeddings, dtype=np.float32)
+        if E.ndim != 2 or len(E) != len(recs):
+            raise ValueError(f"embeddings have shape {E.shape}; expected one row per record ({len(recs)} rows)")
+        E = E[keep]
     years = recs['year'][keep].tolist() if 'year' in recs else None
     t = Topics(seed=seed, nr_topics=nr_topics, model=model, cache_dir=cache_dir, **kwargs)
     t.fit([x for x, k in zip(texts, keep) if k], E, ids=recs['id'][keep].tolist(), years=years)
@@ -356,7 +375,9 @@ def fit_topics(corpus_or_records, # a `Corpus`, a records DataFrame, or a list o
 def _model_dir(model)->str:
     "A string that names the embedding model in saved settings"
     if model is None: return DEFAULT_MODEL
-    return str(model) if isinstance(model, (str, Path)) else getattr(model, 'paperlens_id', type(model).__name__)
+    if isinstance(model, (str, Path)): return str(model)
+    from paperlens.embed import model_id
+    return model_id(load_model(model))
 
 @patch
 def save(self:Topics, path:str|Path)->Path:
