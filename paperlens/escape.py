@@ -13,13 +13,17 @@ __all__ = ['plain', 'md_text', 'safe_url', 'md_link', 'html_text', 'latex_text',
 
 # %% ../nbs/00a_escape.ipynb
 _CTRL = re.compile('[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]')
+_SURR = re.compile('[\ud800-\udfff]')
+def _surrogate(m):   # a byte that was not UTF-8 (Python keeps it as a lone surrogate): shown as \xNN, so the text can be written as UTF-8
+    c = ord(m[0]); return f'\\x{c - 0xdc00:02x}' if 0xdc80 <= c <= 0xdcff else '\ufffd'
 
 def plain(s, # any value: text, number, None
          )->str: # text without control characters (tab, newline and carriage return kept)
-    "`s` as text with the C0/C1 control characters removed; None becomes ''"
+    "`s` as writable text: C0/C1 control characters removed, bytes that were not UTF-8 shown as `\\xNN`; None becomes ''"
     if s is None: return ''
     if isinstance(s, float) and s != s: return ''
-    return _CTRL.sub('', str(s))
+    if isinstance(s, bytes): s = s.decode('utf-8', 'surrogateescape')
+    return _SURR.sub(_surrogate, _CTRL.sub('', str(s)))
 
 # %% ../nbs/00a_escape.ipynb
 _MD_SPECIAL = re.compile(r'([\\`*_\[\]{}()<>#+!|~$^"])')

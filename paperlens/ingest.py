@@ -13,7 +13,7 @@ from .clean import repair
 from .dedupe import find_duplicates, apply_decisions, merge_groups
 
 # %% auto 0
-__all__ = ['NOT_REPAIRS', 'read', 'write_ingest', 'ingest_markdown']
+__all__ = ['NOT_REPAIRS', 'read', 'write_ingest', 'ingest_markdown', 'prisma_counts']
 
 # %% ../nbs/03a_ingest.ipynb
 def _files(paths)->list[Path]:
@@ -117,9 +117,11 @@ def write_ingest(corpus:Corpus, # as returned by `read`
     return out
 
 # %% ../nbs/03a_ingest.ipynb
+from .escape import md_text   # record text and file names stay inert: no HTML, link or image from them
+
 def _md_table(df:pd.DataFrame)->str:
     if not len(df): return '_none_\n'
-    esc = lambda v: str(v).replace('|', '\\|').replace('\n', ' ')
+    esc = md_text
     rows = ['| ' + ' | '.join(map(esc, df.columns)) + ' |', '|' + '---|' * len(df.columns)]
     rows += ['| ' + ' | '.join(esc(v) for v in r) + ' |' for r in df.itertuples(index=False)]
     return '\n'.join(rows) + '\n'
@@ -138,9 +140,36 @@ def ingest_markdown(corpus:Corpus)->str:
            f"(the invariant holds for every file). {n('repaired', 'record')} repaired, {t['flagged_records']} with damage flagged; "
            f"{n('merged_pairs', 'duplicate pair')} merged, {n('flagged_pairs', 'near pair')} flagged.\n",
            "## Files\n", _md_table(files.fillna('')),
-           "\n## Rejected records and unreadable files\n", '\n'.join(f'- `{p}`' for p in rep['problems']) + '\n' if rep['problems'] else '_none_\n',
+           "\n## Rejected records and unreadable files\n", '\n'.join(f'- {md_text(p)}' for p in rep['problems']) + '\n' if rep['problems'] else '_none_\n',
            "\n## Non-record lines\n", _md_table(pd.DataFrame({'where': [_where(n) for n in other.to_dict('records')], 'kind': other.kind, 'reason': other.reason, 'text': other.text.str.slice(0, 80)}) if len(other) else other),
            "\n## Repairs\n", _md_table(pd.DataFrame(sorted(rep['repairs'].items()), columns=['repair', 'count'])),
            "\n## Damage flagged, not repaired\n", _md_table(pd.DataFrame(flags, columns=['id', 'flag'])),
            "\n## Duplicate decisions\n", _md_table(dec[['id_a', 'id_b', 'kind', 'score', 'action', 'reason', 'source_a', 'source_b']] if len(dec) else dec)]
     return '\n'.join(out)
+
+# %% ../nbs/03a_ingest.ipynb
+def _file_rows(report):
+    "per-file rows of an ingest report, whatever container it uses"
+    files = report.get('files', report.get('per_file', []))
+    if isinstance(files, dict): files = [dict(file=k, **v) for k, v in files.items()]
+    return [dict(f) for f in files]
+
+def prisma_counts(corpus:Corpus, # as returned by `read`
+                 )->dict:         # identified / merged / rejected (with reasons) / flagged / included, per file and in total
+    "The PRISMA-style record counts of `corpus`"
+    rows = []
+    for f in _file_rows(corpus.report):
+        rows.append(dict(file=str(f.get('file', f.get('path', ''))), format=f.get('format', f.get('fmt')),
+                         identified=int(f.get('seen', 0)), parsed=int(f.get('parsed', 0)),
+                         merged=int(f.get('merged', 0)), rejected=int(f.get('rejected', 0))))
+    notes = corpus.notes if len(corpus.notes) else pd.DataFrame(columns=['kind', 'reason'])
+    rej = notes[notes['kind'].isin(['rejected', 'file'])]
+    reasons = rej.groupby('reason').size().sort_values(ascending=False, kind='stable').to_dict() if len(rej) else {}
+    dec = corpus.decisions
+    flagged = int((dec['action'] == 'flagged').sum()) if len(dec) and 'action' in dec else 0
+    tot = lambda k: sum(r[k] for r in rows)
+    other = notes[~notes['kind'].isin(['rejected', 'file'])]
+    return dict(files=rows, identified=tot('identified'), merged=tot('merged'), rejected=tot('rejected'),
+                rejected_reasons={str(k): int(v) for k, v in reasons.items()}, flagged=flagged,
+                included=len(corpus.records), non_record=len(other),
+                non_record_kinds=dict(sorted(other.groupby('kind').size().astype(int).to_dict().items())) if len(other) else {})
