@@ -15,7 +15,8 @@ import matplotlib as mpl
 from .records import atomic_write
 
 # %% auto 0
-__all__ = ['FIGURES', 'topic_color', 'plot_sizes', 'topic_map', 'plot_map', 'plot_over_time', 'plot_hierarchy', 'save_figures']
+__all__ = ['FIGURES', 'topic_color', 'plot_sizes', 'topic_map', 'plot_map', 'plot_over_time', 'plot_hierarchy', 'save_figures',
+           'save_figure', 'flow_figure']
 
 # %% ../nbs/05b_figures.ipynb
 _TAB20 = [mpl.colormaps['tab20'](i) for i in list(range(0, 20, 2)) + list(range(1, 20, 2)) if i not in (14, 15)]
@@ -134,3 +135,40 @@ def save_figures(topics, # a fitted `Topics`
             with rc_context(_STYLE): fig.savefig(buf, format=ext, metadata=meta)
             out.append(atomic_write(path/f"{name}.{ext}", buf.getvalue()))
     return out
+
+# %% ../nbs/05b_figures.ipynb
+def save_figure(fig:Figure, # a matplotlib `Figure`
+                stem:str|Path, # path without extension; `.png` and `.svg` are written
+               )->list[Path]:
+    "Save `fig` as PNG and SVG with byte-stable output"
+    stem = Path(stem); stem.parent.mkdir(parents=True, exist_ok=True)
+    out = []
+    with rc_context({'svg.hashsalt': 'paperlens', 'svg.fonttype': 'path'}):
+        for ext, meta in (('png', {'Software': None}), ('svg', {'Date': None, 'Creator': None})):
+            buf = io.BytesIO()
+            fig.savefig(buf, format=ext, dpi=150, metadata=meta, bbox_inches='tight')
+            out.append(atomic_write(stem.with_suffix(f'.{ext}'), buf.getvalue()))
+    return out
+
+# %% ../nbs/05b_figures.ipynb
+def flow_figure(counts:dict, # from `paperlens.ingest.prisma_counts`
+                topics:dict=None, # optional {'topics': k, 'outliers': n} for the last box
+               )->Figure:
+    "A small PRISMA-style flow diagram of `counts` as a matplotlib `Figure`"
+    fig = Figure(figsize=(6.0, 3.9))
+    ax = fig.add_axes([0, 0, 1, 1]); ax.set_xlim(0, 10); ax.set_ylim(0, 10); ax.axis('off')
+    nfiles = len(counts['files'])
+    main = [(f"Records identified\nn = {counts['identified']} in {nfiles} file{'s'*(nfiles!=1)}", 9.0),
+            (f"Records read\nn = {counts['identified'] - counts['rejected']}", 6.5),
+            (f"Records included\nn = {counts['included']}", 4.0)]
+    if topics: main.append((f"Mapped to {topics['topics']} topics\n{topics['outliers']} outliers", 1.5))
+    side = [(f"Not readable: n = {counts['rejected']}", 7.75),
+            (f"Duplicates merged: n = {counts['merged']}\nNear pairs flagged: {counts['flagged']}", 5.25)]
+    box = dict(boxstyle='round,pad=0.5', fc='#eef3fb', ec='#34557a')
+    for text, y in main: ax.text(2.6, y, text, ha='center', va='center', fontsize=11, bbox=box)
+    for (_, y0), (_, y1) in zip(main, main[1:]):
+        ax.annotate('', xy=(2.6, y1 + 0.8), xytext=(2.6, y0 - 0.8), arrowprops=dict(arrowstyle='->', color='#34557a'))
+    for text, y in side:
+        ax.text(5.4, y, text, ha='left', va='center', fontsize=10, bbox=dict(box, fc='#fbf1ee', ec='#8a4b3a'))
+        ax.annotate('', xy=(5.15, y), xytext=(2.6, y), arrowprops=dict(arrowstyle='->', color='#8a4b3a'))
+    return fig
