@@ -4,15 +4,17 @@
 
 # %% ../nbs/00_records.ipynb 3
 from __future__ import annotations
-import json, os, tempfile, hashlib
+import errno, json, os, re, shutil, tempfile, hashlib, warnings
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 import numpy as np
 import pandas as pd
 
 # %% auto 0
-__all__ = ['COLUMNS', 'LIST_COLUMNS', 'NOTE_KINDS', 'new_record', 'to_frame', 'new_note', 'atomic_write', 'dump_json',
-           'write_parquet', 'read_parquet', 'Corpus', 'record_id']
+__all__ = ['COLUMNS', 'LIST_COLUMNS', 'NOTE_KINDS', 'NOTE_COLUMNS', 'new_record', 'to_frame', 'new_note', 'atomic_write',
+           'WriteError', 'dump_json', 'write_parquet', 'read_parquet', 'remove_stale', 'check_writable', 'atomic_dir',
+           'SchemaError', 'check_records', 'report_problems', 'Corpus', 'read_table', 'read_json', 'record_id']
 
 # %% ../nbs/00_records.ipynb
 COLUMNS = {
@@ -88,17 +90,24 @@ def atomic_write(path:str|Path, # where the file should end up
                  data:bytes|str, # its whole content
                 )->Path:
     "Write `data` to `path` through a temporary file and an atomic rename"
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f'.{path.name}.', suffix='.tmp')
+    path, tmp = Path(path), None
     try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f'.{path.name}.', suffix='.tmp')
         with os.fdopen(fd, 'wb') as f: f.write(data.encode() if isinstance(data, str) else data)
         os.chmod(tmp, 0o666 & ~_umask())   # mkstemp makes 0600 files; give the usual permissions
         os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp): os.unlink(tmp)
+    except BaseException as e:
+        if tmp and os.path.exists(tmp):
+            try: os.unlink(tmp)
+            except OSError: pass
+        if isinstance(e, OSError) and not isinstance(e, WriteError): raise WriteError(e.errno, e.strerror, str(path)) from e
         raise
     return path
+
+class WriteError(OSError):
+    "A file paperlens could not write (disk full, read-only folder, no permission); `filename` names it"
+    def __str__(self): return f"cannot write {self.filename}: {self.strerror or os.strerror(self.errno or 0)}"
 
 def _umask():
     m = os.umask(0); os.umask(m); return m
@@ -106,7 +115,8 @@ def _umask():
 def dump_json(obj, # JSON-able object (dicts, lists, numbers, strings)
              )->str:
     "Deterministic JSON: sorted keys, two-space indent, UTF-8 text, newline at the end"
-    return json.dumps(obj, indent=2, sort_keys=True, ensure_ascii=False, default=str) + '\n'
+    s = json.dumps(obj, indent=2, sort_keys=True, ensure_ascii=False, default=str) + '\n'
+    return re.sub('[\ud800-\udfff]', lambda m: '\\u%04x' % ord(m[0]), s)   # lone surrogates (names that were not UTF-8) as JSON escapes
 
 # %% ../nbs/00_records.ipynb
 def write_parquet(df:pd.DataFrame, # table to save
@@ -135,6 +145,145 @@ def _pylist(v):
     return v
 
 # %% ../nbs/00_records.ipynb
+def _exchange(a, b):
+    "Swap two paths atomically (Linux renameat2); False where not available"
+    try:
+        import ctypes
+        libc = ctypes.CDLL(None, use_errno=True)
+        return libc.renameat2(-100, os.fsencode(a), -100, os.fsencode(b), 2) == 0
+    except (OSError, AttributeError): return False
+
+def _alive(pid:int)->bool:
+    try: os.kill(pid, 0)
+    except ProcessLookupError: return False
+    except (PermissionError, OverflowError, ValueError): return True
+    return True
+
+def _remove(p:Path):
+    "Delete the folder `p`; a folder that cannot be deleted only gets a warning (the new bundle is already in place)"
+    def retry(fn, q, exc):
+        try: os.chmod(os.path.dirname(q), 0o700); os.chmod(q, 0o700); fn(q)
+        except OSError: pass
+    shutil.rmtree(p, onerror=retry)
+    if p.exists(): warnings.warn(f"{p}: could not delete this old folder; remove it by hand")
+
+def remove_stale(out:str|Path, # a folder written with `atomic_dir`
+                )->list[Path]:  # the folders removed
+    "Remove the temporary folders that killed runs left next to `out`"
+    out, gone = Path(out), []
+    if not out.parent.is_dir(): return gone
+    pat = re.compile(r'\.' + re.escape(out.name) + r'\.(?:(\d+)-)?[\w-]+\.(?:tmp|old)')
+    for p in sorted(out.parent.iterdir()):
+        m = pat.fullmatch(p.name)
+        if not m or not p.is_dir() or p.is_symlink(): continue
+        if m[1] and (int(m[1]) == os.getpid() or _alive(int(m[1]))): continue   # a run still in progress
+        _remove(p); gone.append(p)
+    return gone
+
+def check_writable(out:str|Path, # a folder to be (re)placed
+                  ):
+    "Raise `WriteError` naming the folder when `out` (or, when it does not exist yet, its parent) cannot be written"
+    out = Path(out)
+    for d in ([out] if out.is_dir() else []) + [out.parent if out.parent.exists() else None]:
+        if d is None: continue
+        try:
+            fd, probe = tempfile.mkstemp(dir=d, prefix='.paperlens-probe-'); os.close(fd); os.unlink(probe)
+        except OSError as e: raise WriteError(e.errno, e.strerror, str(d)) from None
+
+@contextmanager
+def atomic_dir(out:str|Path, # the folder to (re)place
+              ):
+    "Yield a temporary sibling folder of `out` that replaces `out` when the block succeeds"
+    out = Path(out)
+    try: out.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as e: raise WriteError(e.errno, e.strerror, str(out.parent)) from None
+    remove_stale(out)
+    try: tmp = Path(tempfile.mkdtemp(dir=out.parent, prefix=f'.{out.name}.{os.getpid()}-', suffix='.tmp'))
+    except OSError as e: raise WriteError(e.errno, e.strerror, str(out.parent)) from None
+    try:
+        yield tmp
+        os.chmod(tmp, 0o755)
+        if out.exists() and _exchange(tmp, out): _remove(tmp); return
+        old = None
+        try:
+            if out.exists(): old = tmp.with_suffix('.old'); os.rename(out, old)
+            os.rename(tmp, out)
+        except OSError as e:
+            if old and old.exists() and not out.exists(): os.rename(old, out)   # put the previous bundle back
+            raise WriteError(e.errno, e.strerror, str(out)) from None
+        if old: _remove(old)
+    finally:
+        if tmp.exists(): shutil.rmtree(tmp, ignore_errors=True)
+
+# %% ../nbs/00_records.ipynb
+class SchemaError(ValueError):
+    "A saved table or report that does not have the schema paperlens writes"
+
+_LIST_ITEMS = dict(authors=dict, keywords=str, source_lines=(int, np.integer), repairs=dict, flags=str, merged_from=str)
+_RANGES = dict(year=(0, 3000), month=(1, 12), arxiv_version=(1, 10**6))
+
+def _missing(v): return v is None or v is pd.NA or (isinstance(v, float) and v != v)
+
+def check_records(df:pd.DataFrame, # a records table read from disk
+                  where:str='records.parquet', # the file it came from, for the message
+                 )->pd.DataFrame: # `df` with the integer columns as `Int64`
+    "Raise `SchemaError` naming `where` unless `df` has the records schema (`COLUMNS`), unique ids and values of the right types"
+    missing, extra = [c for c in COLUMNS if c not in df.columns], [str(c) for c in df.columns if c not in COLUMNS]
+    if missing or extra:
+        raise SchemaError(f"{where}: not a paperlens records table" + (f"; missing columns {missing}" if missing else '') +
+                          (f"; unknown columns {extra}" if extra else ''))
+    def bad(c, i, why): raise SchemaError(f"{where}: column {c!r}, row {i}: {why}")
+    for i, v in enumerate(df['id']):
+        if not isinstance(v, str) or not v.strip(): bad('id', i, f"an id must be non-empty text, not {v!r}")
+    dup = df['id'][df['id'].duplicated()]
+    if len(dup): raise SchemaError(f"{where}: id {dup.iloc[0]!r} appears more than once ({len(dup)} duplicated ids)")
+    for c in COLUMNS:
+        if c in LIST_COLUMNS:
+            item = _LIST_ITEMS[c]
+            for i, v in enumerate(df[c]):
+                if not isinstance(v, list): bad(c, i, f"expected a list, found {type(v).__name__}")
+                if not all(isinstance(x, item) for x in v): bad(c, i, f"expected a list of {getattr(item, '__name__', 'int')}")
+                if c == 'authors' and not all(isinstance(x, (str, type(None))) for a in v for x in a.values()): bad(c, i, "author names must be text")
+        elif c in _INT_COLUMNS:
+            lo, hi = _RANGES[c]
+            for i, v in enumerate(df[c]):
+                if _missing(v): continue
+                if isinstance(v, (bool, np.bool_)) or not isinstance(v, (int, np.integer, float, np.floating)) or v != int(v) or not lo <= v <= hi:
+                    bad(c, i, f"expected an integer from {lo} to {hi}, found {v!r}")
+        else:
+            for i, v in enumerate(df[c]):
+                if not (_missing(v) or isinstance(v, str)): bad(c, i, f"expected text, found {type(v).__name__}")
+    df = df.copy()
+    for c in _INT_COLUMNS: df[c] = df[c].astype('Int64')
+    return df
+
+# %% ../nbs/00_records.ipynb
+_COUNTS = ('seen', 'parsed', 'merged', 'rejected')
+
+def report_problems(report:dict, # an ingest report (`ingest_report.json`)
+                    records:pd.DataFrame, # the records table it describes
+                    where:str='ingest_report.json', # the file it came from, for the messages
+                   )->list[str]: # what does not add up, one message each; empty when all is consistent
+    "Where the ingest report and the records table disagree"
+    if not report: return []
+    if not isinstance(report, dict) or not isinstance(report.get('files'), list) or not isinstance(report.get('totals'), dict):
+        return [f"{where}: not an ingest report (no 'files' list and 'totals')"]
+    out, t = [], report['totals']
+    isint = lambda v: isinstance(v, int) and not isinstance(v, bool) and v >= 0
+    for f in report['files']:
+        name = f.get('file') if isinstance(f, dict) else None
+        if not isinstance(f, dict) or not all(isint(f.get(k)) for k in _COUNTS):
+            out.append(f"{where}: file entry {name!r} lacks counts {list(_COUNTS)} as non-negative integers"); continue
+        if f['seen'] != f['parsed'] + f['merged'] + f['rejected']:
+            out.append(f"{where}: {name}: seen {f['seen']} != parsed {f['parsed']} + merged {f['merged']} + rejected {f['rejected']}")
+    if out: return out
+    for k in _COUNTS:
+        if k in t and t[k] != sum(f[k] for f in report['files']): out.append(f"{where}: total {k} {t[k]!r} is not the sum over the files ({sum(f[k] for f in report['files'])})")
+    for k in ('records', 'parsed'):
+        if k in t and t[k] != len(records): out.append(f"{where}: total {k} {t[k]!r} but the records table has {len(records)} rows")
+    return out
+
+# %% ../nbs/00_records.ipynb
 @dataclass
 class Corpus:
     "Paper records with everything ingest noticed about them"
@@ -156,16 +305,44 @@ class Corpus:
         return path
 
     @classmethod
-    def load(cls, path:str|Path)->Corpus:
-        "Load a corpus saved with `Corpus.save`"
+    def load(cls, path:str|Path, # a folder written by `Corpus.save`
+             trust_changed:bool=False, # warn instead of failing when the ingest report and the table disagree
+            )->Corpus:
+        "Load a corpus saved with `Corpus.save`, checking the schema of every file"
         path = Path(path)
         if not (path/'records.parquet').exists(): raise FileNotFoundError(f"{path}: no records.parquet here; is this a paperlens output folder?")
-        recs = read_parquet(path/'records.parquet')
-        for c in _INT_COLUMNS:
-            if c in recs: recs[c] = recs[c].astype('Int64')
-        opt = lambda n: read_parquet(path/n) if (path/n).exists() else pd.DataFrame()
-        rep = json.loads((path/'ingest_report.json').read_text()) if (path/'ingest_report.json').exists() else {}
-        return cls(recs, opt('notes.parquet'), opt('decisions.parquet'), rep)
+        recs = check_records(read_table(path/'records.parquet'), str(path/'records.parquet'))
+        notes = read_table(path/'notes.parquet') if (path/'notes.parquet').exists() else pd.DataFrame()
+        _check_columns(notes, NOTE_COLUMNS, path/'notes.parquet')
+        dec = read_table(path/'decisions.parquet') if (path/'decisions.parquet').exists() else pd.DataFrame()
+        _check_columns(dec, ('id_a', 'id_b', 'action'), path/'decisions.parquet')
+        rep = read_json(path/'ingest_report.json') if (path/'ingest_report.json').exists() else {}
+        problems = report_problems(rep, recs, str(path/'ingest_report.json'))
+        if problems and not trust_changed: raise SchemaError('; '.join(problems))
+        for p in problems: warnings.warn(p)
+        return cls(recs, notes, dec, rep)
+
+NOTE_COLUMNS = ('file', 'line', 'last_line', 'kind', 'reason', 'text')
+
+def _check_columns(df, cols, where):
+    if len(df) or len(df.columns):
+        miss = [c for c in cols if c not in df.columns]
+        if miss: raise SchemaError(f"{where}: missing columns {miss}")
+        for c in ('file', 'kind', 'reason', 'text', 'id_a', 'id_b', 'action'):
+            if c in cols and not df[c].map(lambda v: _missing(v) or isinstance(v, str)).all(): raise SchemaError(f"{where}: column {c!r} must hold text")
+
+def read_table(path:str|Path)->pd.DataFrame:
+    "`read_parquet` that raises `SchemaError` naming `path` when the file is not a readable Parquet table"
+    try: return read_parquet(path)
+    except (OSError, ValueError, TypeError) as e:
+        if isinstance(e, FileNotFoundError): raise
+        raise SchemaError(f"{path}: not a readable Parquet table ({type(e).__name__}: {str(e)[:200]})") from None
+
+def read_json(path:str|Path)->object:
+    "JSON from `path`; `SchemaError` naming the file when it is not valid UTF-8 JSON"
+    try: return json.loads(Path(path).read_text(encoding='utf-8'))
+    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as e:
+        raise SchemaError(f"{path}: not valid JSON ({type(e).__name__}: {str(e)[:200]})") from None
 
 # %% ../nbs/00_records.ipynb
 def _norm(s): return ' '.join(''.join(ch.lower() if ch.isalnum() else ' ' for ch in (s or '')).split())
