@@ -4,52 +4,14 @@
 
 # %% ../nbs/01_parse.ipynb 3
 from __future__ import annotations
-import csv, json, re
-from functools import lru_cache
-from dataclasses import dataclass, field
+import re
 from pathlib import Path
 from .records import new_record, new_note
+from .formats import (Format, Parsed, _finish, _lines, split_arxiv, split_name, split_authors, split_date, fields_from_row, unaccounted)
+from . import pages, managers, databases, apis, sheets
 
 # %% auto 0
-__all__ = ['FORMATS', 'Parsed', 'read_text', 'split_arxiv', 'split_name', 'split_authors', 'split_date', 'fields_from_row',
-           'parse_abstract_list', 'parse_viewer_dump', 'parse_profile', 'sniff', 'parse_file', 'unaccounted']
-
-# %% ../nbs/01_parse.ipynb
-@dataclass
-class Parsed:
-    "Records and notes read from one file"
-    records: list = field(default_factory=list)  # `new_record` dicts, in file order
-    notes: list = field(default_factory=list)    # `new_note` dicts: header/trailer/owner/noise/rejected/file
-    fmt: str|None = None       # format the file was read as
-    encoding: str|None = None  # text encoding it was decoded from
-    seen: int = 0              # record candidates seen: records + rejected notes
-    owner: str|None = None     # the owner of a profile page
-
-    def __repr__(self):
-        kinds = {}
-        for n in self.notes: kinds[n['kind']] = kinds.get(n['kind'], 0) + 1
-        return f"Parsed({self.fmt}, {len(self.records)} records, notes {kinds}, seen={self.seen}, encoding={self.encoding})"
-
-# %% ../nbs/01_parse.ipynb
-_BLANK = new_record()
-
-def _rec(**kw)->dict:
-    "`new_record(**kw)` without its field-name check: parsers set only known fields, once per record"
-    r = _BLANK.copy()
-    r.update(authors=[], keywords=[], source_lines=[], repairs=[], flags=[], merged_from=[])
-    r.update(kw)
-    return r
-
-def _finish(p:Parsed)->Parsed:
-    "Set `p.seen` from its records and rejected notes"
-    p.seen = len(p.records) + sum(n['kind'] == 'rejected' for n in p.notes)
-    return p
-
-def _lines(text:str)->list[str]:
-    "Lines of `text` (already `\\n`-normalised); a final newline does not start another line"
-    lines = text.split('\n')
-    if lines and lines[-1] == '': lines.pop()
-    return lines
+__all__ = ['FORMATS', 'decode', 'read_text', 'sniff', 'parse_file']
 
 # %% ../nbs/01_parse.ipynb
 _BOMS = [(b'\x00\x00\xfe\xff', 'utf-32-be'), (b'\xff\xfe\x00\x00', 'utf-32-le'), (b'\xef\xbb\xbf', 'utf-8-sig'),
@@ -63,457 +25,127 @@ def _guess_utf16(b:bytes)->str|None:
     if od > .6 and ev < .05: return 'utf-16-le'
     if ev > .6 and od < .05: return 'utf-16-be'
 
-def read_text(path:str|Path, # file to read
-             )->tuple[str, str]: # the text with `\n` line ends and no BOM, and the encoding it was decoded from
-    "Read `path` as text, detecting its encoding; raise `ValueError` with a reason for binary files"
-    b = Path(path).read_bytes()
+def _utf8_lines(b:bytes)->tuple[str, list[int]]|None:
+    "`b` as UTF-8 line by line: (text, numbers of lines with bad bytes), or None when no line holds UTF-8 beyond ASCII"
+    lines, out, bad, utf8 = b.split(b'\n'), [], [], False
+    for i, l in enumerate(lines, 1):
+        try: out.append(l.decode('utf-8')); utf8 = utf8 or not l.isascii()
+        except UnicodeDecodeError: out.append(l.decode('utf-8', 'replace')); bad.append(i)
+    return ('\n'.join(out), bad) if utf8 else None
+
+_WESTERN = set('–—‘’‚“”„…«»°±·§©®€£¥¢µ¿¡ªº×÷¶ ')
+
+def _legacy(b:bytes, name:str)->str:
+    "The encoding of a text file that is not UTF-8 at all"
+    try:   # Western exports are mostly cp1252/latin-1: take it when every non-ASCII character it gives is a Latin letter or common punctuation
+        t = b.decode('cp1252')
+        if all(c.isascii() or ('\u00c0' <= c <= '\u024f' and c.isalpha()) or c in _WESTERN for c in set(t)): return 'cp1252'
+    except UnicodeDecodeError: pass
+    from charset_normalizer import from_bytes
+    best = from_bytes(b).best()
+    if best is None: raise ValueError(f"{name}: not text in any encoding charset-normalizer knows; skipped")
+    enc = best.encoding
+    try:   # Western exports are mostly cp1252/latin-1; name it so when it decodes to the same text
+        if b.decode('cp1252') == b.decode(enc): enc = 'cp1252'
+    except (UnicodeDecodeError, LookupError): pass
+    return enc
+
+def decode(b:bytes, # the file's bytes
+           name:str='', # the file name, for messages
+          )->tuple[str, str, list[int]]: # text with `\n` line ends and no BOM, its encoding, 1-based lines with undecodable bytes
+    "Decode a text file's bytes, by BOM, else UTF-8 line by line, else its legacy encoding; raise `ValueError` for binary files"
     enc = next((e for bom, e in _BOMS if b.startswith(bom)), None)
     if enc is None and b'\x00' in b[:4000]:
         enc = _guess_utf16(b)
-        if enc is None:
-            raise ValueError(f"{path}: looks binary (NUL byte at offset {b.index(0)}); not a text export, skipped")
+        if enc is None: raise ValueError(f"{name}: looks binary (NUL byte at offset {b.index(0)}); not a text export, skipped")
+    bad = []
     if enc is None:
-        try: b.decode('utf-8'); enc = 'utf-8'
+        b = b.replace(b'\r\n', b'\n').replace(b'\r', b'\n')
+        try: text, enc = b.decode('utf-8'), 'utf-8'
         except UnicodeDecodeError:
-            from charset_normalizer import from_bytes
-            best = from_bytes(b).best()
-            if best is None: raise ValueError(f"{path}: not text in any encoding charset-normalizer knows; skipped")
-            enc = best.encoding
-            try:   # Western exports are mostly cp1252/latin-1; name it so when it decodes to the same text
-                if b.decode('cp1252') == b.decode(enc): enc = 'cp1252'
-            except (UnicodeDecodeError, LookupError): pass
-    try: text = b.decode(enc)
-    except UnicodeDecodeError as e: raise ValueError(f"{path}: cannot be decoded as {enc} ({e.reason} at byte {e.start}); skipped")
+            got = _utf8_lines(b)
+            if got: (text, bad), enc = got, 'utf-8'
+            else: enc = _legacy(b, name); text = b.decode(enc, 'replace')
+    else:
+        try: text = b.decode(enc)
+        except UnicodeDecodeError as e:
+            text = b.decode(enc, 'replace')
+            bad = sorted({text.count('\n', 0, m.start()) + 1 for m in re.finditer('\ufffd', text)})
     text = text.lstrip('\ufeff').replace('\r\n', '\n').replace('\r', '\n')
-    bad = sum(1 for c in text[:4000] if ord(c) < 32 and c not in '\t\n\f\v')
-    if bad > max(2, len(text[:4000]) // 100):
-        raise ValueError(f"{path}: looks binary ({bad} control characters in its first 4000 characters); skipped")
+    nc = sum(1 for c in text[:4000] if ord(c) < 32 and c not in '\t\n\f\v')
+    if nc > max(2, len(text[:4000]) // 100):
+        raise ValueError(f"{name}: looks binary ({nc} control characters in its first 4000 characters); skipped")
+    return text, enc, bad
+
+def read_text(path:str|Path, # file to read
+             )->tuple[str, str]: # the text with `\n` line ends and no BOM, and the encoding it was decoded from
+    "Read `path` as text, detecting its encoding; raise `ValueError` with a reason for binary files"
+    text, enc, _ = decode(Path(path).read_bytes(), str(path))
     return text, enc
 
 # %% ../nbs/01_parse.ipynb
-_ARXIV_RE = re.compile(r'^(?:arxiv:|https?://(?:www\.)?(?:export\.)?arxiv\.org/(?:abs|pdf)/)?'
-                       r'(\d{4}\.\d{4,5}|[a-z][a-z-]*(?:\.[A-Z]{2})?/\d{7})(?:v(\d+))?(?:\.pdf)?$', re.I)
-
-def split_arxiv(s:str|None, # an arXiv id, `arXiv:` id or arxiv.org URL
-               )->tuple[str, int|None]|None: # `(id, version)`, or None when `s` is not an arXiv id
-    "Split an arXiv identifier into the id without version and the version number"
-    m = _ARXIV_RE.match((s or '').strip())
-    if not m: return None
-    return m[1], (int(m[2]) if m[2] else None)
+_ORDER = ('xlsx', 'pubmed-xml', 'endnote-xml', 'zotero-rdf', 'atom', 'jsonl', 'api-json', 'csl-json', 'csl-yaml',
+          'bibtex', 'ris', 'medline', 'wos', 'ovid', 'refworks', 'endnote', 'csv', 'viewer-dump', 'abstract-list', 'profile')
+_ALL = {f.name: f for fam in (sheets, apis, databases, managers, pages) for f in fam.FORMATS}
+FORMATS = {k: _ALL[k] for k in _ORDER if k in _ALL} | _ALL   # name -> Format, in detection order
 
 # %% ../nbs/01_parse.ipynb
-_PARTICLES = {'van', 'von', 'der', 'den', 'de', 'del', 'della', 'dei', 'degli', 'di', 'da', 'do', 'dos', 'das', 'du', 'la', 'le', 'ter', 'ten',
-              'zu', 'op', 'bin', 'ibn', 'al', 'el'}
-_INITIALS = re.compile(r"^(?:[A-Z][a-z]?\.?-?){1,4}$")
-_is_initials = lambda t: bool(_INITIALS.match(t)) and t.upper() == t   # `J.`, `JA`, `A.B.`, `Y.-H.`
-
-_ORG_WORDS = set('''organization organisation institute institut institution association society council committee agency department
-ministry university college school group consortium collaboration bureau office commission foundation centre center network board
-programme program survey union trust service services team project initiative alliance federation academy laboratory laboratories
-hospital corporation company inc ltd gmbh authority administration agencies'''.split())
-
-@lru_cache(maxsize=200_000)
-def _split_name(name:str)->tuple:
-    name = ' '.join(name.replace('\u00a0', ' ').split()).strip(' ,;')
-    if ',' not in name and len(name.split()) > 1 and _ORG_WORDS & set(name.lower().replace('.', '').split()):
-        return name, None   # a group author: `World Health Organization`, `ATLAS Collaboration`
-    if ',' in name:
-        fam, _, giv = name.partition(',')
-        return fam.strip(), giv.strip(' ,') or None
-    toks = name.split()
-    if len(toks) <= 1: return name, None
-    j = len(toks)
-    while j > 1 and _is_initials(toks[j-1]): j -= 1
-    if j < len(toks) and not _is_initials(toks[0]):   # Scopus `Zheng C.`, WoS `Zheng C`, PubMed `van der Berg AB`
-        return ' '.join(toks[:j]), ' '.join(toks[j:])
-    i = len(toks) - 1
-    while i > 1 and toks[i-1].lower() in _PARTICLES: i -= 1
-    return ' '.join(toks[i:]), ' '.join(toks[:i])
-
-def split_name(name:str, # one person's name in any common order
-              )->dict: # `{'family': ..., 'given': ...}`
-    "Split one name into family and given parts"
-    fam, giv = _split_name(name)
-    return {'family': fam, 'given': giv}
-
-# %% ../nbs/01_parse.ipynb
-def _pairs(parts:list[str])->list[dict]:
-    "`['Zheng', 'Chuanyang', 'Gao', 'Yihang']` as family/given pairs"
-    return [{'family': parts[i], 'given': parts[i+1] if i + 1 < len(parts) else None} for i in range(0, len(parts), 2)]
-
-def _one_person(fam:str, giv:str)->bool:
-    "Is `fam, giv` one person written `Family, Given` rather than two names?"
-    ft, gt = fam.split(), giv.split()
-    if not ft or not gt or _is_initials(ft[0]) or _is_initials(ft[-1]): return False   # `A. Smith, B. Doe`, `Smith J, Doe A`
-    if len(gt) == 1 or all(_INITIALS.match(t) for t in gt): return True                # `Le Roy Ladurie, Emmanuel`, `Smith, J. A.`
-    return sum(t.lower() not in _PARTICLES for t in ft) == 1                            # `Higgs, Peter Ware`, `van Dijk, Anna Maria`
-
-def split_authors(s:str|list|None, # author string, or a list of names
-                 )->list[dict]: # list of `{'family', 'given'}`
-    "Split an author list into `{family, given}` dicts"
-    if not s: return []
-    if isinstance(s, list): return [a if isinstance(a, dict) else split_name(str(a)) for a in s if a]
-    s = ' '.join(s.split())
-    if ';' in s: return [split_name(a) for a in s.split(';') if a.strip()]
-    if re.search(r'\s+and\s+', s):   # BibTeX/arXiv: `Last, First and Last, First` or `First Last, First Last and First Last`
-        out = []
-        for piece in re.split(r'\s*,?\s+and\s+', s):
-            sides = [q.strip() for q in piece.split(',') if q.strip()]
-            multi = len(sides) > 1 and all(len(q.split()) > 1 for q in sides)
-            out += [split_name(q) for q in sides] if multi else [split_name(piece)] if piece.strip() else []
-        return out
-    parts = [p.strip() for p in s.split(',') if p.strip()]
-    if len(parts) == 2 and _one_person(*parts): return [split_name(s)]
-    if len(parts) > 1 and sum(len(p.split()) == 1 for p in parts) >= .75 * len(parts): return _pairs(parts)
-    return [split_name(p) for p in parts]
-
-# %% ../nbs/01_parse.ipynb
-_MONTHS = {m: i for i, ms in enumerate(['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'], 1) for m in (ms,)}
-
-_YEAR, _NUM_MONTH, _WORD = re.compile(r'(?<!\d)(1[5-9]\d\d|20\d\d)(?!\d)'), re.compile(r'\s*[-/.]\s*(\d{1,2})(?!\d)'), re.compile(r'[A-Za-z]{3,}')
-
-@lru_cache(maxsize=65536)
-def _split_date(s:str)->tuple:
-    m = _YEAR.search(s)
-    if not m: return None, None
-    year, month = int(m[1]), None
-    mm = _NUM_MONTH.match(s, m.end())
-    if mm and 1 <= int(mm[1]) <= 12: month = int(mm[1])
-    else:
-        w = _WORD.search(s)
-        if w: month = _MONTHS.get(w[0][:3].lower())
-    return year, month
-
-def split_date(s, # a date or year in a common spelling
-              )->tuple[int|None, int|None]: # `(year, month)`
-    "Year and month from a date string"
-    return _split_date(str(s or '').strip())
-
-# %% ../nbs/01_parse.ipynb
-_ALIASES = {
-    'arxiv': ('arxiv_id', 'arxivid', 'arxiv', 'eprint', 'arxiv_identifier'),
-    'key': ('id', 'paper_id', 'paperid', 'identifier', 'key', 'uid', 'citation_key', 'entry_id', 'corpus_id', 'doc_id', 'docid', 'document_id',
-            'article_id', 'record_id', 'pmid', 'pmcid', 'pubmed_id', 'openalex_id'),
-    'title': ('title', 'paper_title', 'document_title', 'article_title', 'name'),
-    'abstract': ('abstract', 'summary', 'abstract_text', 'abstracts', 'paper_abstract', 'description', 'text', 'content', 'contents', 'body'),
-    'authors': ('authors', 'author', 'author_names', 'creators', 'author_full_names', 'authors_parsed'),
-    'year': ('year', 'publication_year', 'pub_year', 'py'),
-    'date': ('date', 'published', 'publication_date', 'pub_date', 'issued', 'created'),
-    'doi': ('doi',),
-    'venue': ('venue', 'journal', 'source_title', 'container_title', 'journal_ref', 'booktitle', 'conference', 'publication', 'source'),
-    'keywords': ('keywords', 'author_keywords', 'categories', 'tags', 'subjects'),
-    'url': ('url', 'link', 'urls', 'pdf_url'),
-    'volume': ('volume',), 'issue': ('issue', 'number'), 'pages': ('pages', 'page'), 'publisher': ('publisher',), 'type': ('type', 'document_type'),
-}
-_ALIAS = {a: f for f, al in _ALIASES.items() for a in al}
-_col = lru_cache(maxsize=4096)(lambda c: re.sub(r'[^a-z0-9]+', '_', str(c).strip().lower()).strip('_'))
-_field_of = lru_cache(maxsize=4096)(lambda c: _ALIAS.get(_col(c)))
-
-def _text(v):
-    "A cell value as stripped text, or None when empty"
-    if v is None: return None
-    if isinstance(v, (list, tuple)): v = '; '.join(str(x) for x in v if x is not None)
-    v = str(v).strip()
-    return v or None
-
-_DOI_RE = re.compile(r'^(?:https?://(?:dx\.)?doi\.org/|doi:\s*)?(10\.\d{4,9}/\S+)$', re.I)
-
-def fields_from_row(row:dict, # column name -> value, as read from the source
-                   )->dict: # record fields (only those the row fills)
-    "Map a row with named columns onto record fields"
-    out, key_doi = {}, None
-    for c, v in row.items():
-        f = _field_of(c)
-        if f is None or v is None or v == '' or f in out: continue
-        if f in ('arxiv', 'key'):
-            sv = _text(v); ax = split_arxiv(sv)
-            if ax and 'arxiv_id' not in out: out['arxiv_id'], out['arxiv_version'] = ax
-            if sv and 'source_key' not in out: out['source_key'] = sv
-            if sv and not ax and key_doi is None and (d := _DOI_RE.match(sv)): key_doi = d[1].lower()
-        elif f == 'authors':
-            if _col(c) == 'authors_parsed' and isinstance(v, list):   # arXiv metadata snapshot: [[last, first, suffix], ...]
-                out['authors'] = [{'family': a[0], 'given': (a[1] if len(a) > 1 and a[1] else None)} for a in v if a]
-            else: out['authors'] = split_authors(v)
-        elif f in ('year', 'date'):
-            y, m = split_date(v)
-            if y and 'year' not in out: out['year'] = y
-            if m and 'month' not in out: out['month'] = m
-        elif f == 'doi':
-            d = _text(v)
-            if d: out['doi'] = re.sub(r'^(?:https?://(?:dx\.)?doi\.org/|doi:\s*)', '', d, flags=re.I).lower()
-        elif f == 'keywords':
-            out['keywords'] = [str(k).strip() for k in v if str(k).strip()] if isinstance(v, list) else \
-                              [k.strip() for k in re.split(r'[;,]\s*|\s+(?=[a-z-]+\.[A-Z]{2}\b)', str(v)) if k.strip()]
-        elif f == 'url': out['url'] = v[0] if isinstance(v, list) and v else _text(v)
-        elif f == 'abstract':
-            out['abstract'] = str(v).strip('\n') if str(v).strip() else None
-        else:
-            t = _text(v)
-            if t: out[f] = t
-    if key_doi and 'doi' not in out: out['doi'] = key_doi
-    return out
-
-# %% ../nbs/01_parse.ipynb
-_WORD_RE = re.compile(r"[^\W\d_][\w'’-]*")
-_CHROME_LINE = re.compile(r'^(?:(?:page\s*)?\d+(?:\s*(?:of|/)\s*\d+)?|next|previous|prev|more|show (?:more|less|all)|view (?:more|all|pdf)|'
-                          r'download(?: pdf| citation)?|pdf|full text|back to top|cited by \d+|(?:https?://|www\.|doi:\s*|arxiv:\s*)\S+|\S+@\S+\.\S+)[.:>»›]*$', re.I)
-
-def _is_prose(line:str)->bool:
-    "Does `line` read as running text (a wrapped line of an abstract) rather than page chrome or a heading?"
-    l = line.strip()
-    if not l or _CHROME_LINE.match(l): return False
-    ws = _WORD_RE.findall(l)
-    low = sum(w[0].islower() for w in ws)
-    if l[0].islower(): return True
-    if len(ws) >= 4: return low * 2 >= len(ws)
-    return len(ws) >= 2 and low * 2 > len(ws) and l[-1] in '.!?'
-
-# %% ../nbs/01_parse.ipynb
-_ABS_RE = re.compile(r'^\s*abstract\s*[:：]\s?', re.I)
-
-def parse_abstract_list(text:str, # the file's text (`\n` line ends)
-                        name:str='', # the file name, for provenance
-                       )->Parsed:
-    "Read an abstract-list page: stray header lines, then one `Abstract:` line per record"
-    p, lines, cur = Parsed(fmt='abstract-list'), _lines(text), None
-    def close():
-        if cur: p.records.append(_rec(abstract='\n'.join(cur['text']).strip() or None, source_file=name,
-                                            source_lines=[cur['first'], cur['last']], source_format='abstract-list'))
-    for i, l in enumerate(lines, 1):
-        m = _ABS_RE.match(l)
-        if m:
-            close(); cur = {'first': i, 'last': i, 'text': [l[m.end():].strip()]}
-        elif not l.strip(): continue
-        elif cur and cur['last'] == i - 1 and (_is_prose(l) or not ''.join(cur['text']) and not _CHROME_LINE.match(l.strip())):
-            cur['text'].append(l.strip()); cur['last'] = i
-        else:
-            kind, why = ('header', 'text before the first `Abstract:` line (a name or affiliation), not a record') if not p.records and cur is None \
-                        else ('noise', 'stray line between abstracts, not part of one')
-            p.notes.append(new_note(name, i, kind, why, l.strip()))
-    close()
-    if not p.records: p.notes.append(new_note(name, None, 'file', f"{name}: no `Abstract:` line found; not an abstract list"))
-    return _finish(p)
-
-# %% ../nbs/01_parse.ipynb
-_RULE_RE = re.compile(r'^\s*\|?\s*(?::?-{3,}:?\s*\|\s*)+(?::?-{3,}:?\s*)?$')
-_STAT_RE = re.compile(r'^\s*(?:string|large_string|int|uint|float|bool|list|sequence|dict|struct|timestamp|date|time|null|binary|image|audio|json|'
-                      r'classes|values|lengths|\d|[<>≤≥~-]\s*\d)', re.I)
-
-_CHROME_RE = re.compile(r'^\s*(?:Subsets and Splits|No community queries yet|The top public SQL queries|Downloads last month|'
-                        r'Models trained or fine-tuned|Spaces using|Collections including|Dataset card|Data Studio|Viewer|Files and versions|'
-                        r'Community|Duplicate|Auto-converted to Parquet|API|Embed|Page \d|Previous|Next|Rows per page|< Previous|Next >)\b', re.I)
-
-def _viewer_header(lines:list[str])->tuple[int, int, list[str]]|None:
-    "Find the viewer header block: (first line index, rule line index, column names)"
-    rule = next((i for i, l in enumerate(lines[:400]) if _RULE_RE.match(l)), None)
-    if rule is None: return None
-    n, i, names = len(re.findall(r'-{3,}', lines[rule])), rule - 1, []
-    if i >= 0 and lines[i].strip() == '|': i -= 1
-    while i >= 0 and len(names) < n - 1:
-        l = lines[i].strip()
-        if l.startswith('|') and l[1:].strip(): names.insert(0, l[1:].strip())
-        i -= 1
-    while i >= 0 and (_STAT_RE.match(lines[i]) or not lines[i].strip()): i -= 1
-    if i < 0: return None
-    return i, rule, [lines[i].strip()] + names
-
-def _viewer_columns(cols:list[str], rows:list)->tuple[dict, str]:
-    "Columns `fields_from_row` does not know that play the id or the text role: (rename map, a note saying so)"
-    known = {_field_of(c) for c in cols}
-    vals = {c: [r[2][j] for r in rows if r[2][j] not in ('', 'null')] for j, c in enumerate(cols)}
-    free, ren = [c for c in cols if _field_of(c) is None], {}
-    if not known & {'key', 'arxiv'}:   # the id: one word per row, different in every row
-        ids = [c for c in free if vals[c] and all(len(v.split()) == 1 and len(v) <= 80 for v in vals[c]) and len(set(vals[c])) == len(vals[c])]
-        if ids: ren[ids[0]] = 'id'; free.remove(ids[0])
-    if 'abstract' not in known and free:   # the text: the column with the longest cells, if they are sentences
-        c = max(free, key=lambda c: sum(map(len, vals[c])) / max(1, len(vals[c])))
-        if vals[c] and sum(len(v.split()) for v in vals[c]) >= 5 * len(vals[c]): ren[c] = 'abstract'
-    return ren, ''.join(f"; `{c}` read as the {'id' if f == 'id' else 'abstract (the long-text column)'}" for c, f in ren.items())
-
-def parse_viewer_dump(text:str, # the file's text (`\n` line ends)
-                      name:str='', # the file name, for provenance
-                     )->Parsed:
-    "Read a dataset-viewer page pasted as text: header block, `|`-separated cells, trailer"
-    p, lines = Parsed(fmt='viewer-dump'), _lines(text)
-    hd = _viewer_header(lines)
-    if hd is None:
-        p.notes.append(new_note(name, None, 'file', f"{name}: no viewer column header (a `---|---|` rule under the column names) found"))
-        return _finish(p)
-    top, rule, cols = hd
-    rows, cells, buf, start, row_start = [], [], [], None, None   # rows: (first line index, last line index, cells)
-    for i in range(rule + 1, len(lines)):
-        l = lines[i]
-        if l.strip() == '|':
-            cells.append('\n'.join(buf).strip('\n'))
-            if row_start is None: row_start = start if start is not None else i
-            buf, start = [], None
-            if len(cells) == len(cols): rows.append((row_start, i, cells)); cells, row_start = [], None
-        else:
-            if start is None and l.strip(): start = i
-            if start is not None or l.strip(): buf.append(l)
-    ren, said = _viewer_columns(cols, rows)
-    for j in range(top):
-        if lines[j].strip(): p.notes.append(new_note(name, j+1, 'header', 'viewer page text above the column header', lines[j].strip()))
-    p.notes.append(new_note(name, top+1, 'header', f"viewer column header: {', '.join(cols)}{said}", ' / '.join(l.strip() for l in lines[top:rule+1]), rule+1))
-    for a, b, cs in rows:
-        f = fields_from_row({ren.get(c, c): (None if v == 'null' else v) for c, v in zip(cols, cs)})   # the viewer shows a missing value as `null`
-        if any(f.get(k) for k in ('title', 'abstract', 'doi', 'arxiv_id')):
-            p.records.append(_rec(**f, source_file=name, source_lines=[a+1, b+1], source_format='viewer-dump'))
-        else: p.notes.append(new_note(name, a+1, 'rejected', f"{name}:{a+1}: viewer row has no title, abstract, DOI or arXiv id (columns: {', '.join(cols)})",
-                                      ' | '.join(cs), b+1))
-    tail = [i for i in range(rows[-1][1] + 1 if rows else rule + 1, len(lines)) if lines[i].strip()]
-    if cells:   # a row cut short: from its first cell up to the viewer chrome (or the end), with the text of its last, partial cell
-        end = next((i for i in tail if i >= row_start and _CHROME_RE.match(lines[i])), len(lines)) - 1
-        while end > row_start and not lines[end].strip(): end -= 1
-        part = '\n'.join(lines[start:end+1]).strip('\n') if start is not None and start <= end else ''
-        p.notes.append(new_note(name, row_start+1, 'rejected', f"viewer row cut short: {len(cells)} of {len(cols)} cells ({', '.join(cols)}) before the page ends",
-                                ' | '.join(cells + [part] if part else cells), end+1))
-        tail = [i for i in tail if i > end]
-    if tail: p.notes.append(new_note(name, tail[0]+1, 'trailer', 'viewer page chrome after the last row', ' / '.join(lines[i].strip() for i in tail), tail[-1]+1))
-    if not p.records and not any(n['kind'] == 'rejected' for n in p.notes):
-        p.notes.append(new_note(name, None, 'file', f"{name}: viewer header found but no rows under it"))
-    return _finish(p)
-
-# %% ../nbs/01_parse.ipynb
-_NAME_TOK = re.compile(r"^[^\W\d_][\w.'’-]*$")
-_PARTICLE_RE = re.compile(r"[a-z]{1,3}['’-]")
-
-def _is_particle(t:str)->bool:
-    "Is `t` a lower-case part of a family name: `van`, `de`, `d'Alembert`, `al-Khwarizmi`?"
-    m = _PARTICLE_RE.match(t)
-    return t.lower() in _PARTICLES or bool(m) and t[m.end():m.end()+1].isupper()
-
-def _is_author_line(line:str)->bool:
-    "Does `line` look like `Last, First, Last, First, ...`?"
-    c = line.find(',')
-    if c < 0 or c > 45 or line.find(',', c + 1) - c > 45 > 0: return False   # quick no for prose: names are short
-    parts = [q.strip() for q in line.strip().rstrip(',').split(',')]
-    if parts and parts[-1] in ('et al.', '...', '…'): parts.pop()
-    if len(parts) < 2: return False
-    for q in parts:
-        toks = q.split()
-        if not 1 <= len(toks) <= 4 or len(q) > 40: return False
-        for t in toks:
-            if not (_NAME_TOK.match(t) and (not t[0].islower() or _is_particle(t))): return False
-    return True
-
-def parse_profile(text:str, # the file's text (`\n` line ends)
-                  name:str='', # the file name, for provenance
-                 )->Parsed:
-    "Read an author profile page: owner's name, then title / authors / abstract triples"
-    p, lines = Parsed(fmt='profile'), _lines(text)
-    nb = [i for i, l in enumerate(lines) if l.strip()]
-    cand = [k for k, i in enumerate(nb) if _is_author_line(lines[i])]
-    heads, last, cs = [], -1, set(cand)
-    for k in cand:   # an authors line needs a title line above it; a title with commas may look like authors: then the next line is the authors line
-        if k >= 1 and k - 1 > last and k + 1 not in cs: heads.append(k); last = k
-    for j, k in enumerate(heads):
-        end = (heads[j+1] - 2) if j + 1 < len(heads) else len(nb) - 1
-        stop = next((x for x in range(k + 2, end + 1) if not _is_prose(lines[nb[x]])), end + 1)   # the abstract: its first line, then prose
-        ab = [lines[nb[x]].strip() for x in range(k + 1, stop)]
-        p.records.append(_rec(title=lines[nb[k-1]].strip(), authors=_pairs([q.strip() for q in lines[nb[k]].strip().rstrip(',').split(',')
-                                                                                   if q.strip() not in ('', 'et al.', '...', '…')]),
-                                    abstract='\n'.join(ab) or None, source_file=name, source_lines=[nb[k-1]+1, nb[stop-1]+1], source_format='profile'))
-        if stop <= end:
-            a, b, t = nb[stop]+1, nb[end]+1, '\n'.join(lines[nb[x]].strip() for x in range(stop, end + 1))
-            p.notes.append(new_note(name, a, 'noise', f"line after the abstract of line {nb[k-1]+1} is not title / authors / abstract text", t) if a == b else
-                           new_note(name, a, 'rejected', f"{name}:{a}: {end - stop + 1} lines after the abstract of line {nb[k-1]+1} do not fit title / authors / "
-                                    f"abstract (a paper whose authors line was not recognised?); not read", t, b))
-    first_title = heads[0] - 1 if heads else len(nb)
-    for x in range(first_title):
-        l = lines[nb[x]].strip()
-        if x == 0 and (_is_author_line(l) and len(l.split(',')) == 2 or re.fullmatch(r"[^\W\d_][\w.'’ -]{1,60}", l) and len(l.split()) <= 5):
-            p.owner = l; p.notes.append(new_note(name, nb[x]+1, 'owner', 'the owner of this publication profile (not a record)', l))
-        else: p.notes.append(new_note(name, nb[x]+1, 'header' if heads else 'noise',
-                                      'text before the first title / authors / abstract triple' if heads else 'no title / authors line pair found', l))
-    if not heads: p.notes.append(new_note(name, None, 'file', f"{name}: no `Last, First, ...` authors line under a title found; not a profile page"))
-    p.notes.sort(key=lambda n: n['line'] or len(lines) + 1)   # in file order
-    return _finish(p)
-
-# %% ../nbs/01_parse.ipynb
-_CSV_KNOWN = set(_ALIAS) | {'ti', 'ab', 'au', 'af', 'di', 'so', 'pt', 'author_s_id', 'source_title', 'eid', 'abstract_note'}
-
-def _csv_header(line:str)->str|None:
-    "The delimiter of `line` if it reads as a CSV/TSV header with known columns"
-    for d in ('\t', ',', ';'):
-        if d not in line: continue
-        cells = next(csv.reader([line], delimiter=d))
-        if len(cells) >= 2 and sum(_col(c) in _CSV_KNOWN for c in cells) >= 2: return d
-
 def sniff(text:str, # the file's text
           name:str='', # the file name (its extension is only a hint)
          )->str|None: # a key of `FORMATS`, or None when unknown
     "Tell the format of `text` from its content"
-    head = text[:20000].lstrip('\ufeff \t\n')
-    if not head: return None
-    ext = Path(name).suffix.lower()
-    if head[0] in '[{':
-        if head[0] == '[': return 'csl-json'
-        first = head.split('\n', 1)[0].strip()
-        try: json.loads(first); one_line = True
-        except ValueError: one_line = False
-        return 'jsonl' if one_line and ext != '.json' else 'csl-json'
-    if head[0] == '<': return 'atom' if re.search(r'<feed\b|www\.w3\.org/2005/Atom', head[:5000]) else None
-    if re.search(r'^[ \t]*@[ \t]*[A-Za-z]+[ \t]*[{(]', head, re.M): return 'bibtex'
-    if re.search(r'^TY {1,2}-( |$)', head, re.M): return 'ris'   # `TY - ` too: some exporters write one space
-    if re.match(r'(?:FN |VR |PT [A-Z]\b)', head) and re.search(r'^ER\s*$', head, re.M): return 'wos'
-    lines = head.split('\n')[:400]
-    if any(_RULE_RE.match(l) for l in lines) and any(l.strip() == '|' for l in lines): return 'viewer-dump'
-    if _csv_header(lines[0]): return 'csv'
-    n_abs = sum(bool(_ABS_RE.match(l)) for l in lines)
-    nb = [l for l in lines if l.strip()]
-    n_auth = sum(_is_author_line(l) and k >= 1 and not _is_author_line(nb[k-1]) for k, l in enumerate(nb))
-    if n_abs and n_abs >= n_auth: return 'abstract-list'
-    if n_auth: return 'profile'
+    if not text.strip(): return None
+    for f in FORMATS.values():
+        if getattr(f, 'binary', False) or not callable(getattr(f, 'detect', None)): continue
+        try:
+            if f.detect(text, name): return f.name
+        except (ValueError, RecursionError, LookupError, TypeError): pass
     return None
 
-# %% ../nbs/01_parse.ipynb
-FORMATS = {'abstract-list': parse_abstract_list, 'viewer-dump': parse_viewer_dump, 'profile': parse_profile}
+def _sniff_bytes(b:bytes, name:str='')->str|None:
+    "The binary format `b` is in, if any"
+    for f in FORMATS.values():
+        if getattr(f, 'binary', False) and callable(getattr(f, 'detect', None)) and f.detect(b, name): return f.name
 
 # %% ../nbs/01_parse.ipynb
-def _load_formats():
-    "Register the bibliography formats of `paperlens.formats` in `FORMATS`"
-    if 'bibtex' not in FORMATS:
-        try: from paperlens.formats import PARSERS
-        except ModuleNotFoundError as e:
-            if e.name != 'paperlens.formats': raise
-            return
-        FORMATS.update(PARSERS)
+def _file_note(name, why, fmt=None, enc=None, text='')->Parsed:
+    return Parsed(notes=[new_note(name, None, 'file', why if why.startswith(name) else f"{name}: {why}", text)], fmt=fmt, encoding=enc)
+
+def _flag_bad_lines(p:Parsed, bad:list[int], enc:str, name:str):
+    "Flag the records holding lines with bytes that did not decode; a line in no record gets a note"
+    if not bad: return
+    spans = sorted((r['source_lines'][0], r['source_lines'][-1], k) for k, r in enumerate(p.records) if r['source_lines'])
+    for ln in bad:
+        hit = [k for a, b, k in spans if a <= ln <= b]
+        for k in hit: p.records[k]['flags'].append(f'undecodable-bytes: "line {ln}: bytes that are not {enc}, shown as \ufffd"')
+        if not hit: p.notes.append(new_note(name, ln, 'noise', f"bytes that are not {enc} on this line (shown as \ufffd)"))
 
 def parse_file(path:str|Path, # the file to read
                fmt:str|None=None, # force a format (a key of `FORMATS`) instead of sniffing it
               )->Parsed:
     "Read one file of paper records in any supported format"
     name = str(path)
-    try: text, enc = read_text(path)
-    except FileNotFoundError: return Parsed(notes=[new_note(name, None, 'file', f"{name}: no such file")], fmt=fmt)
-    except IsADirectoryError: return Parsed(notes=[new_note(name, None, 'file', f"{name}: is a folder, not a file (paperlens.ingest.read reads folders)")], fmt=fmt)
-    except (OSError, ValueError) as e:
-        return Parsed(notes=[new_note(name, None, 'file', str(e) if str(e).startswith(name) else f"{name}: {e}")], fmt=fmt)
-    if not text.strip():
-        return Parsed(notes=[new_note(name, None, 'file', f"{name}: empty file (no text); nothing to read")], fmt=fmt, encoding=enc)
-    _load_formats()
-    fmt = fmt or sniff(text, name)
-    if fmt not in FORMATS:
-        first = next((l.strip() for l in text.split('\n') if l.strip()), '')[:80]
-        why = f"unknown format {fmt!r}" if fmt else "format not recognised"
-        return Parsed(notes=[new_note(name, None, 'file', f"{name}: {why} (line 1: {first!r}); known formats: {', '.join(FORMATS)}; "
-                                      f"pass fmt= to force one", first)], fmt=fmt, encoding=enc)
-    try: p = FORMATS[fmt](text, name)
-    except Exception as e:
-        return Parsed(notes=[new_note(name, None, 'file', f"{name}: the {fmt} parser failed ({type(e).__name__}: {e}); please report this file")],
-                      fmt=fmt, encoding=enc)
-    p.fmt, p.encoding = fmt, enc
+    try: b = Path(path).read_bytes()
+    except FileNotFoundError: return _file_note(name, "no such file", fmt)
+    except IsADirectoryError: return _file_note(name, "is a folder, not a file (paperlens.ingest.read reads folders)", fmt)
+    except PermissionError: return _file_note(name, "cannot be read (permission denied); skipped", fmt)
+    except OSError as e: return _file_note(name, f"cannot be read ({e.strerror or e}); skipped", fmt)
+    if fmt is not None and fmt not in FORMATS:
+        return _file_note(name, f"unknown format {fmt!r}; known formats: {', '.join(FORMATS)}", fmt)
+    bfmt = fmt if fmt and getattr(FORMATS[fmt], 'binary', False) else None if fmt else _sniff_bytes(b, name)
+    bad, enc = [], None
+    if bfmt: data, fmt = b, bfmt
+    else:
+        try: data, enc, bad = decode(b, name)
+        except ValueError as e: return _file_note(name, str(e), fmt)
+        if not data.strip(): return _file_note(name, "empty file (no text); nothing to read", fmt, enc)
+        fmt = fmt or sniff(data, name)
+        if fmt not in FORMATS:
+            first = next((l.strip() for l in data.split('\n') if l.strip()), '')[:80]
+            return _file_note(name, f"format not recognised (line 1: {first!r}); known formats: {', '.join(FORMATS)}; pass fmt= to force one", fmt, enc, first)
+    try: p = FORMATS[fmt](data, name)
+    except (Exception, RecursionError) as e:
+        return _file_note(name, f"the {fmt} parser failed ({type(e).__name__}: {e}); please report this file", fmt, enc)
+    p.fmt, p.encoding = fmt, enc or p.encoding
+    _flag_bad_lines(p, bad, enc, name)
     return _finish(p)
-
-# %% ../nbs/01_parse.ipynb
-def unaccounted(p:Parsed, # what a parser returned for `text`
-                text:str, # the text it was given (`\n` line ends)
-               )->list[int]: # 1-based numbers of non-blank lines outside every record and note
-    "Non-blank lines of `text` that no record or note of `p` covers"
-    lines = _lines(text)
-    if any(n['kind'] == 'file' and n['line'] is None for n in p.notes) and not p.records: return []
-    covered = bytearray(len(lines) + 2)
-    for a, b in [r['source_lines'] for r in p.records] + [(n['line'], n['last_line']) for n in p.notes if n['line']]:
-        covered[a:b+1] = b'\x01' * (b + 1 - a)
-    return [i for i, l in enumerate(lines, 1) if l.strip() and not covered[i]]

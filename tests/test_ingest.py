@@ -3,6 +3,7 @@ import json, shutil, subprocess, sys
 from pathlib import Path
 import pandas as pd
 import pytest
+from paperlens.escape import md_text
 from paperlens.ingest import read, write_ingest
 from paperlens.records import Corpus
 
@@ -104,7 +105,7 @@ def test_write_ingest_deterministic(tmp_path):
     back = Corpus.load(o1)
     assert len(back.records) == 140 and back.report['totals']['records'] == 140
     md = (o1/'ingest_report.md').read_text()
-    assert '001_63d5592b717af710.txt:1-8' in md and 'header' in md     # non-record lines with file:line
+    assert md_text('001_63d5592b717af710.txt:1-8') in md and 'header' in md     # non-record lines with file:line (escaped as Markdown text)
     assert 'arxiv:2107.05720' in md                                    # the duplicate decision
 
 def test_records_bytes_identical_across_processes(tmp_path):

@@ -103,10 +103,10 @@ def test_pubmed_csv():
     p = parse('pubmed_export.csv')
     r = p.records
     assert [(x['venue'], x['volume'], x['issue'], x['pages'], x['source_key']) for x in r] == [
-        ('Am J Psychiatry', '176', '6', '428–438', '31234567'), ('Lancet Psychiatry', '5', '3', 'e1', '29876543')]
+        ('Am J Psychiatry', '176', '6', '428–438', 'pmid:31234567 pmcid:PMC6543210'), ('Lancet Psychiatry', '5', '3', 'e1', 'pmid:29876543')]
     assert people(r[0]) == [('Smith', 'J'), ('García', 'M'), ("O'Brien", 'K')] and people(r[1]) == [('van der Berg', 'AB')]
     assert (r[0]['year'], r[0]['month'], r[1]['title']) == (2019, 6, 'Lithium and suicide prevention, revisited.')
-    assert 'columns not read: First Author, Create Date, PMCID, NIHMS ID' in p.notes[0]['reason']
+    assert 'columns not read: First Author, Create Date, NIHMS ID' in p.notes[0]['reason']
 
 def test_german_column_names():
     p = parse('german_catalogue.csv')

@@ -90,6 +90,7 @@ def test_forced_format_and_registry():
 
 def test_parser_crash_becomes_file_note(monkeypatch):
     def boom(text, name): raise RuntimeError('kaboom')
-    monkeypatch.setitem(FORMATS, 'ris', boom)
+    import dataclasses
+    monkeypatch.setitem(FORMATS, 'ris', dataclasses.replace(FORMATS['ris'], parse=boom))   # detected as RIS, then its parser fails
     p = parse_file(FX/'zotero_export.ris')
     assert (p.seen, p.notes[0]['kind']) == (0, 'file') and 'kaboom' in p.notes[0]['reason']
