@@ -4,20 +4,22 @@
 
 # %% ../nbs/08_report.ipynb 3
 from __future__ import annotations
-import base64, hashlib, html, json, os, re, shutil, sys, tempfile
-from contextlib import contextmanager
+import hashlib, json, os, re, sys, warnings
 from dataclasses import dataclass, field
 from functools import cached_property
 from importlib import metadata
 from pathlib import Path
 import numpy as np, pandas as pd
-from .records import Corpus, atomic_write, dump_json, write_parquet, read_parquet
+from .records import (Corpus, SchemaError, WriteError, atomic_write, atomic_dir, check_writable, dump_json, write_parquet,
+                               read_table, read_json)
+from .escape import csv_cell
+from .ingest import prisma_counts
+from .render import render_markdown, render_html, md_to_html, methods_text, split_review, table_html, img_data_uri, is_list
 
 # %% auto 0
-__all__ = ['default_cache_dir', 'InputError', 'input_files', 'manifest', 'prisma_counts', 'save_figure', 'flow_figure',
-           'methods_text', 'md_to_html', 'img_data_uri', 'table_html', 'Bundle', 'split_review', 'render_markdown',
-           'render_html', 'check_out', 'atomic_dir', 'write_topics', 'check_parsed', 'read_inputs', 'check_style',
-           'citation_format', 'write_cited', 'write_bundle', 'review', 'load']
+__all__ = ['default_cache_dir', 'InputError', 'input_files', 'manifest', 'BundleError', 'check_model_files', 'Bundle',
+           'check_out', 'write_topics', 'check_parsed', 'read_inputs', 'check_style', 'citation_format', 'write_cited',
+           'write_reports', 'write_bundle', 'review', 'hash_problems', 'model_problems', 'load', 'rebuild_reports']
 
 # %% ../nbs/08_report.ipynb
 def default_cache_dir()->Path:
@@ -65,177 +67,28 @@ def manifest(paths:list, # the paths the user gave
                 bundle=files or {})
 
 # %% ../nbs/08_report.ipynb
-def _file_rows(report):
-    "per-file rows of an ingest report, whatever container it uses"
-    files = report.get('files', report.get('per_file', []))
-    if isinstance(files, dict): files = [dict(file=k, **v) for k, v in files.items()]
-    return [dict(f) for f in files]
+class BundleError(ValueError):
+    "A bundle that fails verification: a file changed, missing or added since it was written, or not in the schema paperlens writes"
 
-def prisma_counts(corpus:Corpus, # as returned by `paperlens.ingest.read`
-                 )->dict:         # identified / merged / rejected (with reasons) / flagged / included, per file and in total
-    "The PRISMA-style record counts of `corpus`"
-    rows = []
-    for f in _file_rows(corpus.report):
-        rows.append(dict(file=str(f.get('file', f.get('path', ''))), format=f.get('format', f.get('fmt')),
-                         identified=int(f.get('seen', 0)), parsed=int(f.get('parsed', 0)),
-                         merged=int(f.get('merged', 0)), rejected=int(f.get('rejected', 0))))
-    notes = corpus.notes if len(corpus.notes) else pd.DataFrame(columns=['kind', 'reason'])
-    rej = notes[notes['kind'].isin(['rejected', 'file'])]
-    reasons = rej.groupby('reason').size().sort_values(ascending=False, kind='stable').to_dict() if len(rej) else {}
-    dec = corpus.decisions
-    flagged = int((dec['action'] == 'flagged').sum()) if len(dec) and 'action' in dec else 0
-    tot = lambda k: sum(r[k] for r in rows)
-    other = notes[~notes['kind'].isin(['rejected', 'file'])]
-    return dict(files=rows, identified=tot('identified'), merged=tot('merged'), rejected=tot('rejected'),
-                rejected_reasons={str(k): int(v) for k, v in reasons.items()}, flagged=flagged,
-                included=len(corpus.records), non_record=len(other),
-                non_record_kinds=dict(sorted(other.groupby('kind').size().astype(int).to_dict().items())) if len(other) else {})
+_MODEL_FILES = {'topics.json', 'assignments.parquet', 'topic_info.parquet', 'embeddings.safetensors', 'bertopic'}
+_BERTOPIC_FILES = {'config.json', 'topics.json', 'topic_embeddings.safetensors', 'ctfidf.safetensors', 'ctfidf_config.json'}
 
-# %% ../nbs/08_report.ipynb
-def save_figure(fig, # a matplotlib `Figure`
-                stem:str|Path, # path without extension; `.png` and `.svg` are written
-               )->list[Path]:
-    "Save `fig` as PNG and SVG with byte-stable output"
-    import matplotlib
-    stem = Path(stem); stem.parent.mkdir(parents=True, exist_ok=True)
-    out = []
-    with matplotlib.rc_context({'svg.hashsalt': 'paperlens', 'svg.fonttype': 'path'}):
-        for ext, meta in (('png', {'Software': None}), ('svg', {'Date': None, 'Creator': None})):
-            import io
-            buf = io.BytesIO()
-            fig.savefig(buf, format=ext, dpi=150, metadata=meta, bbox_inches='tight')
-            out.append(atomic_write(stem.with_suffix(f'.{ext}'), buf.getvalue()))
-    return out
+def check_model_files(model:str|Path, # the `model/` folder of a bundle (as written by `Topics.save`)
+                     ):
+    "Raise `BundleError` unless `model` holds only the safetensors/JSON/Parquet layout `Topics.save` writes"
+    model = Path(model)
+    if model.is_symlink() or not model.is_dir(): raise BundleError(f"{model}: not a folder; is this a paperlens bundle?")
+    bt = model/'bertopic'
+    if bt.is_symlink() or not bt.is_dir():
+        raise BundleError(f"{bt}: must be a folder of safetensors and JSON files; a file here would be unpickled by BERTopic.load, so it is never read")
+    for folder, allowed in ((model, _MODEL_FILES), (bt, _BERTOPIC_FILES)):
+        for p in sorted(folder.iterdir()):
+            if p.name not in allowed or p.is_symlink() or (p.name != 'bertopic' and not p.is_file()):
+                raise BundleError(f"{p}: not part of the safetensors/JSON/Parquet layout of a saved topic model; refusing to load the model "
+                                  "(paperlens never reads pickle files)")
+    for n in ('config.json', 'topics.json', 'topic_embeddings.safetensors'):
+        if not (bt/n).is_file(): raise BundleError(f"{bt/n}: missing")
 
-# %% ../nbs/08_report.ipynb
-def flow_figure(counts:dict, # from `prisma_counts`
-                topics:dict=None, # optional {'topics': k, 'outliers': n} for the last box
-               ):
-    "A small PRISMA-style flow diagram of `counts` as a matplotlib `Figure`"
-    from matplotlib.figure import Figure
-    fig = Figure(figsize=(6.0, 3.9))
-    ax = fig.add_axes([0, 0, 1, 1]); ax.set_xlim(0, 10); ax.set_ylim(0, 10); ax.axis('off')
-    nfiles = len(counts['files'])
-    main = [(f"Records identified\nn = {counts['identified']} in {nfiles} file{'s'*(nfiles!=1)}", 9.0),
-            (f"Records read\nn = {counts['identified'] - counts['rejected']}", 6.5),
-            (f"Records included\nn = {counts['included']}", 4.0)]
-    if topics: main.append((f"Mapped to {topics['topics']} topics\n{topics['outliers']} outliers", 1.5))
-    side = [(f"Not readable: n = {counts['rejected']}", 7.75),
-            (f"Duplicates merged: n = {counts['merged']}\nNear pairs flagged: {counts['flagged']}", 5.25)]
-    box = dict(boxstyle='round,pad=0.5', fc='#eef3fb', ec='#34557a')
-    for text, y in main: ax.text(2.6, y, text, ha='center', va='center', fontsize=11, bbox=box)
-    for (_, y0), (_, y1) in zip(main, main[1:]):
-        ax.annotate('', xy=(2.6, y1 + 0.8), xytext=(2.6, y0 - 0.8), arrowprops=dict(arrowstyle='->', color='#34557a'))
-    for text, y in side:
-        ax.text(5.4, y, text, ha='left', va='center', fontsize=10, bbox=dict(box, fc='#fbf1ee', ec='#8a4b3a'))
-        ax.annotate('', xy=(5.15, y), xytext=(2.6, y), arrowprops=dict(arrowstyle='->', color='#8a4b3a'))
-    return fig
-
-# %% ../nbs/08_report.ipynb
-def _n(k, word): return f"{k} {word}{'' if k == 1 else 's'}"
-_STYLE_NAMES = {'apa': 'APA', 'ieee': 'IEEE', 'chicago-author-date': 'Chicago author-date', 'harvard1': 'Harvard', 'vancouver': 'Vancouver'}
-def _style_name(st): return _STYLE_NAMES.get(str(st), Path(str(st)).stem if str(st).endswith('.csl') else str(st))
-
-def methods_text(counts:dict, # from `prisma_counts`
-                 settings:dict, # seed, style, model, ... as in the manifest
-                 ntopics:int=None, # number of topics (outliers excluded)
-                 outliers:int=None, # records left as outliers
-                 quality:dict=None, # the topic model's `quality_`
-                 verification:dict=None, # the summary verifier's report
-                )->str:
-    "A methods paragraph stating what was done, with the numbers"
-    per_file = '; '.join(f"{Path(f['file']).name}: {f['identified']}" + (f" ({f['format']})" if f.get('format') else '')
-                         for f in counts['files'])
-    why = '; '.join(f"{r} ({n})" for r, n in counts['rejected_reasons'].items())
-    s = [f"We identified {_n(counts['identified'], 'record')} in {_n(len(counts['files']), 'input file')} ({per_file})."]
-    if counts.get('non_record'):
-        kinds = ', '.join(f"{n} {k}" for k, n in counts['non_record_kinds'].items())
-        s.append(f"{_n(counts['non_record'], 'passage')} of non-record text ({kinds}) {'was' if counts['non_record'] == 1 else 'were'} reported, not read as records.")
-    if counts['rejected']: s.append(f"{_n(counts['rejected'], 'record')} could not be read" + (f": {why}." if why else "."))
-    s.append(f"{_n(counts['merged'], 'exact duplicate')} {'was' if counts['merged'] == 1 else 'were'} merged into the record they duplicate, "
-             f"and {_n(counts['flagged'], 'pair')} of near-duplicates {'was' if counts['flagged'] == 1 else 'were'} flagged for inspection but kept apart.")
-    s.append(f"{_n(counts['included'], 'record')} {'was' if counts['included'] == 1 else 'were'} included.")
-    if ntopics is not None:
-        s.append(f"Titles and abstracts were embedded with {settings.get('model') or 'all-MiniLM-L6-v2'} and clustered with BERTopic "
-                 f"(seed {settings.get('seed')}) into {_n(ntopics, 'topic')}" + (f", leaving {_n(outliers, 'outlier')}." if outliers is not None else "."))
-        q = quality or {}
-        qs = [f"{lbl} {q[k]:.2f}" for k, lbl in (('coherence_npmi', 'topic coherence (NPMI)'), ('diversity', 'topic diversity'),
-                                                 ('stability_ari', f"stability across {q.get('stability_seeds')} seeds (adjusted Rand index)")) if isinstance(q.get(k), (int, float))]
-        if qs: s.append('Quality: ' + ', '.join(qs) + '.')
-        s.append(f"Each topic is summarised by extractive sentences from its records, every sentence cited; references are formatted in the {_style_name(settings.get('style', 'apa'))} style.")
-        v = verification or {}
-        if v.get('sentences'): s.append(f"{v.get('passed_sentences')} of {v['sentences']} summary sentences were verified against the records they cite.")
-    return ' '.join(s)
-
-# %% ../nbs/08_report.ipynb
-def _inline(s):
-    escaped = []
-    def keep(m): escaped.append(m[1]); return f'\x00{len(escaped) - 1}\x00'
-    s = re.sub(r'\\([\\`*_{}\[\]()#+\-.!<>|&])', keep, s)    # Markdown backslash escapes stay literal
-    s = html.escape(s, quote=True)
-    s = re.sub(r'`([^`]+)`', r'<code>\1</code>', s)
-    s = re.sub(r'\*\*([^*]+)\*\*', r'<strong>\1</strong>', s)
-    s = re.sub(r'(?<![\w*])\*([^*\s][^*]*)\*(?![\w*])', r'<em>\1</em>', s)
-    s = re.sub(r'(?<![\w_])_([^_\s][^_]*)_(?![\w_])', r'<em>\1</em>', s)
-    return re.sub('\x00(\\d+)\x00', lambda m: html.escape(escaped[int(m[1])]), s)
-
-def md_to_html(md:str, # Markdown: headings, paragraphs, lists, pipe tables, `code`, *emphasis*, **strong**
-               shift:int=0, # add this to heading levels (`#` → h1+shift)
-              )->str:        # escaped HTML
-    "Safe HTML for simple Markdown: all text escaped, no raw HTML passes through"
-    out, para, lst, tbl = [], [], [], []
-    def flush():
-        if para: out.append(f"<p>{_inline(' '.join(para))}</p>"); para.clear()
-        if lst: out.append('<ul>' + ''.join(f'<li>{_inline(i)}</li>' for i in lst) + '</ul>'); lst.clear()
-        if tbl:
-            cells = lambda r: [c.strip() for c in re.split(r'(?<!\\)\|', re.sub(r'^\s*\||(?<!\\)\|\s*$', '', r))]
-            rows = [cells(r) for r in tbl if not re.fullmatch(r'\s*\|?[\s:|-]+\|?\s*', r)]
-            if rows:
-                head = ''.join(f'<th>{_inline(c)}</th>' for c in rows[0])
-                body = ''.join('<tr>' + ''.join(f'<td>{_inline(c)}</td>' for c in r) + '</tr>' for r in rows[1:])
-                out.append(f'<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>')
-            tbl.clear()
-    for line in md.splitlines():
-        m = re.match(r'(#{1,6})\s+(.*)', line)
-        if m: flush(); lvl = min(6, len(m[1]) + shift); out.append(f'<h{lvl}>{_inline(m[2])}</h{lvl}>'); continue
-        if line.lstrip().startswith('|'):
-            if para or lst: flush()
-            tbl.append(line); continue
-        elif tbl: flush()
-        m = re.match(r'\s*[-*]\s+(.*)', line)
-        if m:
-            if para: flush()
-            lst.append(m[1]); continue
-        if not line.strip(): flush(); continue
-        if lst and line.startswith('  '): lst[-1] += ' ' + line.strip(); continue
-        if lst: flush()
-        para.append(line.strip())
-    flush()
-    return '\n'.join(out)
-
-# %% ../nbs/08_report.ipynb
-def img_data_uri(path:str|Path)->str:
-    "A `data:` URI holding the PNG or SVG at `path`"
-    path = Path(path)
-    mime = {'.png': 'image/png', '.svg': 'image/svg+xml', '.jpg': 'image/jpeg'}[path.suffix.lower()]
-    return f"data:{mime};base64,{base64.b64encode(path.read_bytes()).decode()}"
-
-def _is_list(v): return isinstance(v, (list, tuple)) or (hasattr(v, 'tolist') and not isinstance(v, str) and np.ndim(v) > 0)
-
-def _cell(v):
-    if isinstance(v, (float, np.floating)): return f"{v:.3f}".rstrip('0').rstrip('.') if v == v else ''
-    if _is_list(v): return ', '.join(map(str, list(v)))
-    return '' if v is None or v is pd.NA else str(v)
-
-def table_html(df:pd.DataFrame, # any table
-               cls:str='', # CSS class of the table
-              )->str:
-    "An escaped HTML table of `df` (no index)"
-    head = ''.join(f'<th>{html.escape(str(c))}</th>' for c in df.columns)
-    body = ''.join('<tr>' + ''.join(f'<td>{html.escape(_cell(v))}</td>' for v in row) + '</tr>' for row in df.itertuples(index=False))
-    return f'<div class="tbl"><table class="{cls}"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></div>'
-
-# %% ../nbs/08_report.ipynb
 @dataclass
 class Bundle:
     "A review bundle: the folder plus the objects behind its report"
@@ -248,8 +101,9 @@ class Bundle:
 
     @cached_property
     def topics(self):
-        "The fitted `Topics`, loaded from `model/` without refitting"
+        "The fitted `Topics`, loaded from `model/` without refitting (after checking that nothing there could be unpickled)"
         if self._topics is None:
+            check_model_files(self.path/'model')
             from paperlens.topics import Topics
             self._topics = Topics.load(self.path/'model')
         return self._topics
@@ -258,7 +112,7 @@ class Bundle:
     def verification(self)->dict:
         "The summary verifier's report (`verification.json`)"
         p = self.path/'verification.json'
-        return json.loads(p.read_text()) if p.exists() else {}
+        return read_json(p) if p.exists() else {}
     @property
     def records(self)->pd.DataFrame: return self.corpus.records
     @property
@@ -273,140 +127,22 @@ class Bundle:
     def __repr__(self):
         s = self.manifest.get('settings', {})
         return f"Bundle({self.path}: {len(self.corpus)} records, seed {s.get('seed')}, style {s.get('style')})"
-    def _repr_markdown_(self): return f"`{self!r}`\n\n" + '\n'.join(f"- {p.name}" for p in sorted(self.path.iterdir()))
-
-# %% ../nbs/08_report.ipynb
-def split_review(md:str, # a review as written by `Review.to_markdown`
-                )->tuple[str, str]: # (topic paragraphs, references), without the title
-    "Split a review's Markdown into its paragraphs and its reference list"
-    md = re.sub(r'\A\s*# [^\n]*\n', '', md)
-    parts = re.split(r'^## References[ \t]*$', md, maxsplit=1, flags=re.M)
-    return parts[0].strip(), (parts[1].strip() if len(parts) > 1 else '')
-
-# %% ../nbs/08_report.ipynb
-_FIG_TITLES = {'prisma_flow': 'Record flow (PRISMA-style)'}
-def _fig_title(p): return _FIG_TITLES.get(p.stem, p.stem.replace('_', ' ').capitalize())
-
-def _topic_table(topic_info):
-    ti = topic_info.copy()
-    cols = [c for c in ('topic', 'name', 'count', 'words') if c in ti]
-    ti = ti[cols]
-    if 'words' in ti: ti['words'] = ti['words'].map(lambda w: ', '.join(list(w)[:8]) if w is not None else '')
-    return ti
-
-def _quality_rows(q):
-    return pd.DataFrame([dict(measure=k.replace('_', ' '), value=v) for k, v in sorted((q or {}).items()) if isinstance(v, (int, float, str))])
-
-def render_markdown(b:Bundle)->str:
-    "The review as Markdown; figures are linked as files of the bundle"
-    t, c, s = b.topics, b.counts, b.manifest['settings']
-    out = [f"# Literature review: {c['included']} records, {b.ntopics} topics", '', '## Methods', '',
-           _md_esc(methods_text(c, s, b.ntopics, b.outliers, t.quality_, b.verification)), '']
-    out += ['| file | format | identified | parsed | merged | rejected |', '|---|---|---:|---:|---:|---:|']
-    out += [f"| {_md_esc(Path(f['file']).name)} | {f['format'] or ''} | {f['identified']} | {f['parsed']} | {f['merged']} | {f['rejected']} |" for f in c['files']]
-    out += [''] + [f"![{_fig_title(p)}](figures/{p.name})" for p in b.figures if p.stem == 'prisma_flow']
-    out += ['', '## Topics', ''] + [f"![{_fig_title(p)}](figures/{p.name})" for p in b.figures if p.stem != 'prisma_flow']
-    out += ['', _md_table(_topic_table(t.topic_info_))]
-    q = _quality_rows(t.quality_)
-    if len(q): out += ['', '## Quality', '', _md_table(q)]
-    body, refs = split_review(b.review_md)
-    out += ['', '## Review', '', re.sub(r'^(#+)', r'#\1', body, flags=re.M), '', '## References', '', refs, '']
-    return '\n'.join(out).rstrip() + '\n'
-
-def _md_esc(s): return str(s).replace('&', '&amp;').replace('<', '&lt;').replace('>', '&gt;')
-
-def _md_table(df):
-    esc = lambda v: _md_esc(_cell(v)).replace('|', '\\|').replace('\n', ' ')
-    return '\n'.join(['| ' + ' | '.join(map(str, df.columns)) + ' |', '|' + '---|' * len(df.columns)] +
-                     ['| ' + ' | '.join(esc(v) for v in r) + ' |' for r in df.itertuples(index=False)])
-
-# %% ../nbs/08_report.ipynb
-_CSS = """
-body{font:16px/1.55 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:#1d2430;background:#fff;margin:0}
-main{max-width:960px;margin:0 auto;padding:1.5rem 1.25rem 4rem}
-h1{font-size:1.7rem;margin:.2rem 0 1rem} h2{font-size:1.3rem;margin-top:2.2rem;border-bottom:1px solid #dde3ec;padding-bottom:.2rem}
-h3{font-size:1.1rem;margin-top:1.6rem} nav a{margin-right:.9rem}
-figure{margin:1.2rem 0;text-align:center} figure img{max-width:100%;max-height:85vh;height:auto;border:1px solid #eef1f5} figure.prisma_flow img{max-width:560px}
-figcaption{font-size:.9rem;color:#5a6472}
-table{border-collapse:collapse;margin:1rem 0;font-size:.9rem;width:100%} th,td{border:1px solid #dde3ec;padding:.3rem .5rem;text-align:left;vertical-align:top}
-th{background:#f3f6fa} td{overflow-wrap:break-word} .tbl{overflow-x:auto} p,li{overflow-wrap:break-word} .csl-entry{margin:.4rem 0 .4rem 2rem;text-indent:-2rem} code{font-size:.9em;background:#f3f6fa;padding:0 .2em}
-.meta{color:#5a6472;font-size:.9rem} table.narrow{width:auto;min-width:40%}
-.bib ul{list-style:none;padding-left:0} .bib li{padding-left:2em;text-indent:-2em;margin:.3rem 0}
-"""
-
-def render_html(b:Bundle)->str:
-    "The review as one self-contained HTML page: figures as data URIs, styles inline, text escaped"
-    t, c, s = b.topics, b.counts, b.manifest['settings']
-    e = html.escape
-    title = f"Literature review: {c['included']} records, {b.ntopics} topics"
-    fig = lambda p: (f'<figure class="{e(p.stem)}"><img src="{img_data_uri(p)}" alt="{e(_fig_title(p))}">'
-                     f'<figcaption>{e(_fig_title(p))}</figcaption></figure>')
-    flow = ''.join(fig(p) for p in b.figures if p.stem == 'prisma_flow')
-    figs = ''.join(fig(p) for p in b.figures if p.stem != 'prisma_flow')
-    files = pd.DataFrame([{k: (Path(f[k]).name if k == 'file' else f[k]) for k in ('file', 'format', 'identified', 'parsed', 'merged', 'rejected')} for f in c['files']])
-    notes = b.corpus.notes
-    rej = notes[notes['kind'].isin(['rejected', 'file'])][['file', 'line', 'reason', 'text']].copy() if len(notes) else pd.DataFrame()
-    other = notes[~notes['kind'].isin(['rejected', 'file'])][['file', 'line', 'kind', 'reason', 'text']].copy() if len(notes) else pd.DataFrame()
-    for d in (rej, other):
-        if len(d): d['file'] = d['file'].map(lambda f: Path(str(f)).name)
-    dec = b.corpus.decisions
-    flagged = dec[dec['action'] == 'flagged'] if len(dec) and 'action' in dec else pd.DataFrame()
-    flagged = flagged[[c for c in ('id_a', 'id_b', 'kind', 'score', 'reason', 'source_a', 'source_b', 'override') if c in flagged]]
-    q = _quality_rows(t.quality_)
-    parts = [f'<h1>{e(title)}</h1>',
-             '<nav><a href="#methods">Methods</a><a href="#topics">Topics</a><a href="#review">Review</a><a href="#references">References</a><a href="#appendix">Appendix</a></nav>',
-             f'<h2 id="methods">Methods</h2><p>{e(methods_text(c, s, b.ntopics, b.outliers, t.quality_, b.verification))}</p>', flow, table_html(files),
-             f'<h2 id="topics">Topics</h2>{figs}', table_html(_topic_table(t.topic_info_))]
-    if len(q): parts.append(f'<h3>Quality</h3>{table_html(q, "narrow")}')
-    body, refs = split_review(b.review_md)
-    parts += [f'<h2 id="review">Review</h2>{md_to_html(body, shift=1)}',
-              f'<h2 id="references">References</h2><div class="bib">{md_to_html(refs)}</div>',
-              '<h2 id="appendix">Appendix</h2>', f'<h3>Not read ({len(rej)})</h3>', table_html(rej) if len(rej) else '<p>None.</p>',
-              f'<h3>Near-duplicate pairs flagged ({len(flagged)})</h3>', table_html(flagged) if len(flagged) else '<p>None.</p>',
-              f'<h3>Non-record text ({len(other)})</h3>', table_html(other) if len(other) else '<p>None.</p>',
-              f'<p class="meta">paperlens {e(str(b.manifest.get("paperlens")))}; seed {e(str(s.get("seed")))}; '
-              f'{len(b.manifest.get("inputs", []))} input files, SHA-256 in manifest.json.</p>']
-    return ('<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
-            '<meta name="viewport" content="width=device-width, initial-scale=1">'
-            f'<title>{e(title)}</title><style>{_CSS}</style></head><body><main>\n' + '\n'.join(parts) + '\n</main></body></html>\n')
+    def _repr_markdown_(self):
+        from paperlens.escape import md_text, file_label
+        return f"`{md_text(repr(self)).replace('`', '')}`\n\n" + '\n'.join(f"- {md_text(file_label(p.name))}" for p in sorted(self.path.iterdir()))
 
 # %% ../nbs/08_report.ipynb
 _OURS = {'manifest.json', 'report.html', 'report.md', 'records.parquet', 'notes.parquet', 'decisions.parquet', 'ingest_report.json',
          'ingest_report.md', 'topics.parquet', 'topic_info.csv', 'topic_quality.json', 'review.md', 'review.tex', 'references.bib',
          'references.ris', 'references.json', 'verification.json', 'figures', 'model'}
 
-def _exchange(a, b):
-    "Swap two paths atomically (Linux renameat2); False where not available"
-    try:
-        import ctypes
-        libc = ctypes.CDLL(None, use_errno=True)
-        return libc.renameat2(-100, os.fsencode(a), -100, os.fsencode(b), 2) == 0
-    except (OSError, AttributeError): return False
-
 def check_out(out:str|Path, # a folder `review` is asked to write
              ):
-    "Raise `InputError` when `out` exists and is not a paperlens output folder"
+    "Raise `InputError` when `out` exists and is not a paperlens output folder, `WriteError` when it cannot be written"
     out = Path(out)
     if out.exists() and (not out.is_dir() or not (out/'manifest.json').exists() and any(p.name not in _OURS for p in out.iterdir())):
         raise InputError(f"{out}: exists and is not a paperlens output folder; refusing to replace it (pick another --out or remove it)")
-
-@contextmanager
-def atomic_dir(out:str|Path, # the folder to (re)place
-              ):
-    "Yield a temporary sibling folder of `out` that replaces `out` when the block succeeds"
-    out = Path(out); check_out(out)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(dir=out.parent, prefix=f'.{out.name}.', suffix='.tmp'))
-    try:
-        yield tmp
-        os.chmod(tmp, 0o755)
-        if out.exists() and _exchange(tmp, out): shutil.rmtree(tmp); return
-        old = None
-        if out.exists(): old = tmp.with_suffix('.old'); os.rename(out, old)
-        os.rename(tmp, out)
-        if old: shutil.rmtree(old)
-    finally:
-        if tmp.exists(): shutil.rmtree(tmp, ignore_errors=True)
+    check_writable(out)
 
 # %% ../nbs/08_report.ipynb
 def write_topics(topics, # a fitted `paperlens.topics.Topics`
@@ -417,8 +153,9 @@ def write_topics(topics, # a fitted `paperlens.topics.Topics`
     files = [write_parquet(topics.assignments_.reset_index(drop=True), out/'topics.parquet')]
     ti = topics.topic_info_.copy()
     for c in ti.columns:
-        if ti[c].map(_is_list).any():
+        if ti[c].map(is_list).any():
             ti[c] = ti[c].map(lambda v: '; '.join(map(str, list(v))) if v is not None else '')
+        ti[c] = ti[c].map(csv_cell)
     files.append(atomic_write(out/'topic_info.csv', ti.to_csv(index=False, lineterminator='\n')))
     files.append(atomic_write(out/'topic_quality.json', dump_json(topics.quality_)))
     files += [Path(p) for p in topics.save_figures(out/'figures')]   # first: it computes the 2-D map, which the model then saves
@@ -479,11 +216,26 @@ def write_cited(corpus:Corpus, # records to cite
                 topics, # fitted `Topics` that group the paragraphs
                 out:str|Path, # output folder
                 style:str='apa', # citation style: apa, ieee, chicago-author-date or a .csl path
+                summarizer=None, # a custom summarizer for `paperlens.summarize.summarize` (default: its own)
                )->str: # the review Markdown
     "Write the cited review (`review.md`, `review.tex`, `verification.json`) and the references (`.bib`, `.ris`, `.json`) into `out`"
     from paperlens.summarize import write_review
-    paths = write_review(corpus.records, topics.assignments_, topics.topic_info_, out, style=style, cite=citation_format(style))
+    kw = {} if summarizer is None else dict(summarizer=summarizer)
+    paths = write_review(corpus.records, topics.assignments_, topics.topic_info_, out, style=style, cite=citation_format(style), **kw)
     return Path(paths['md']).read_text()
+
+# %% ../nbs/08_report.ipynb
+def write_reports(b:Bundle, # a bundle whose folder already holds the records, topics and review
+                 )->Bundle:
+    "Write the flow figure, `report.md`, `report.html` and `manifest.json` (with every file's SHA-256) into `b.path`"
+    from paperlens.figures import flow_figure, save_figure
+    save_figure(flow_figure(b.counts, dict(topics=b.ntopics, outliers=b.outliers)), b.path/'figures'/'prisma_flow')
+    atomic_write(b.path/'report.md', render_markdown(b))
+    atomic_write(b.path/'report.html', render_html(b))
+    b.manifest['bundle'] = {p.relative_to(b.path).as_posix(): _sha256(p) for p in sorted(b.path.rglob('*'))
+                            if p.is_file() and p.name != 'manifest.json'}
+    atomic_write(b.path/'manifest.json', dump_json(b.manifest))
+    return b
 
 def write_bundle(corpus:Corpus, # records, as returned by `paperlens.ingest.read`
                  topics, # a fitted `paperlens.topics.Topics` of `corpus`
@@ -491,23 +243,17 @@ def write_bundle(corpus:Corpus, # records, as returned by `paperlens.ingest.read
                  inputs:list, # the files or folders `corpus` was read from (hashed into the manifest)
                  style:str='apa', # citation style: apa, ieee, chicago-author-date or a path to a .csl file
                  settings:dict=None, # what else to record in the manifest (seed, number of topics, model, ...)
+                 summarizer=None, # a custom summarizer for the review (see `paperlens.summarize.summarize`)
                 )->Bundle:
     "Write the review bundle of `corpus` and its `topics` into `out`"
     from paperlens.ingest import write_ingest
-    check_style(style, corpus)
+    check_style(style, corpus); check_out(out)
     settings = dict(settings or {}, style=str(style))
     with atomic_dir(out) as tmp:
         write_ingest(corpus, tmp)
         write_topics(topics, tmp)
-        md = write_cited(corpus, topics, tmp, style)
-        counts = prisma_counts(corpus)
-        save_figure(flow_figure(counts, dict(topics=int((topics.topic_info_['topic'] != -1).sum()),
-                                             outliers=int((topics.assignments_['topic'] == -1).sum()))), tmp/'figures'/'prisma_flow')
-        b = Bundle(tmp, manifest(inputs, settings), corpus, md, counts, topics)
-        atomic_write(tmp/'report.md', render_markdown(b))
-        atomic_write(tmp/'report.html', render_html(b))
-        b.manifest['bundle'] = {str(p.relative_to(tmp)): _sha256(p) for p in sorted(tmp.rglob('*')) if p.is_file()}
-        atomic_write(tmp/'manifest.json', dump_json(b.manifest))
+        md = write_cited(corpus, topics, tmp, style, summarizer)
+        b = write_reports(Bundle(tmp, manifest(inputs, settings), corpus, md, prisma_counts(corpus), topics))
     b.path = Path(out)
     return b
 
@@ -522,6 +268,7 @@ def review(*paths:str|Path,  # files or folders, any supported format
            fmt:str=None,      # force one input format instead of sniffing
            decisions:str|Path=None, # duplicate-decision overrides file
            progress:bool=True, # show progress bars
+           summarizer=None,   # a custom summarizer for the review (see `paperlens.summarize.summarize`)
            **kw,              # passed on to `fit_topics`
           )->Bundle:
     "Run the whole review on `paths` and write the bundle into `out`"
@@ -534,16 +281,126 @@ def review(*paths:str|Path,  # files or folders, any supported format
         check_style(style, corpus); bar.update(); bar.set_description('topics')
         topics = fit_topics(corpus, seed=seed, nr_topics=nr_topics, model=model, cache_dir=cache_dir or default_cache_dir(), **kw)
         bar.update(); bar.set_description('review and report')
-        b = write_bundle(corpus, topics, out, list(paths), style, settings); bar.update()
+        b = write_bundle(corpus, topics, out, list(paths), style, settings, summarizer); bar.update()
     return b
 
 # %% ../nbs/08_report.ipynb
-def load(path:str|Path, # a bundle folder written by `review`
-        )->Bundle:
-    "Reopen the review bundle at `path` without refitting anything"
+_SIZE_KEYS = {'n_neighbors', 'n_components', 'min_cluster_size', 'min_samples', 'min_df', 'pca_dims', 'low_memory', 'runs'}
+
+def _safe_rel(rel):
+    return isinstance(rel, str) and rel and not rel.startswith(('/', '\\')) and '..' not in rel.split('/') and '\\' not in rel and '\x00' not in rel
+
+def hash_problems(path:str|Path, # a bundle folder
+                  man:dict, # its manifest
+                 )->list[str]: # one message per file that is missing, changed, added or a link
+    "Files of the bundle at `path` that differ from the SHA-256 list in its manifest"
     path = Path(path)
-    if not (path/'manifest.json').exists(): raise FileNotFoundError(f"{path}: no manifest.json here; is this a paperlens review bundle?")
-    corpus = Corpus.load(path)
-    rd = lambda n: (path/n).read_text() if (path/n).exists() else ''
-    b = Bundle(path, json.loads(rd('manifest.json')), corpus, rd('review.md'), prisma_counts(corpus))
-    return b
+    files = man.get('bundle')
+    if not isinstance(files, dict) or not files: return [f"{path/'manifest.json'}: lists no bundle files and their SHA-256"]
+    out = []
+    for rel, h in sorted(files.items()):
+        if not _safe_rel(rel): out.append(f"{path/'manifest.json'}: {rel!r} is not a path inside the bundle"); continue
+        p = path/rel
+        if p.is_symlink(): out.append(f"{p}: a symbolic link, not a file of the bundle")
+        elif not p.is_file(): out.append(f"{p}: missing")
+        elif _sha256(p) != h: out.append(f"{p}: changed since the bundle was written (its SHA-256 differs from manifest.json)")
+    listed = set(files)
+    for p in sorted(path.rglob('*')):
+        rel = p.relative_to(path).as_posix()
+        if (p.is_file() or p.is_symlink()) and rel != 'manifest.json' and rel not in listed and not p.name.startswith('.'):
+            out.append(f"{p}: not listed in manifest.json")
+    return out
+
+def _finite(a, where):
+    if not np.issubdtype(a.dtype, np.floating) or not np.isfinite(a).all(): raise BundleError(f"{where}: values must be finite floats")
+
+def _load_st(p, keys):
+    from safetensors.numpy import load_file
+    try: t = load_file(str(p))
+    except Exception as e: raise BundleError(f"{p}: not a readable safetensors file ({type(e).__name__})") from None
+    if set(t) != set(keys): raise BundleError(f"{p}: expected the tensor(s) {sorted(keys)}, found {sorted(t)}")
+    return t
+
+def model_problems(model:str|Path, # the `model/` folder of a bundle
+                   records:pd.DataFrame, # the bundle's records table
+                  )->tuple[list[str], list[str]]: # (errors, inconsistencies): errors always fail, inconsistencies only without `trust_changed`
+    "What is wrong with the saved topic model at `model` for these `records`"
+    model = Path(model); err, inc = [], []
+    cfg = read_json(model/'topics.json')
+    s = cfg.get('settings') if isinstance(cfg, dict) else None
+    if not isinstance(s, dict) or not isinstance(cfg.get('quality'), dict) or not isinstance(s.get('sizes', {}), dict):
+        return [f"{model/'topics.json'}: not the settings of a saved topic model"], inc
+    bad = [k for k, v in s.get('sizes', {}).items() if k not in _SIZE_KEYS or not isinstance(v, (int, float, bool, type(None)))]
+    if bad or not isinstance(s.get('model'), (str, type(None))): err.append(f"{model/'topics.json'}: unexpected settings {bad or ['model']}")
+    for n in ('config.json', 'topics.json', 'ctfidf_config.json'):
+        if (model/'bertopic'/n).exists() and not isinstance(read_json(model/'bertopic'/n), dict): err.append(f"{model/'bertopic'/n}: not a JSON object")
+    a, ti = read_table(model/'assignments.parquet'), read_table(model/'topic_info.parquet')
+    if not {'id', 'topic', 'probability'} <= set(a.columns): return err + [f"{model/'assignments.parquet'}: needs the columns id, topic, probability"], inc
+    if not {'topic', 'name', 'count'} <= set(ti.columns): return err + [f"{model/'topic_info.parquet'}: needs the columns topic, name, count"], inc
+    if not pd.api.types.is_integer_dtype(a['topic']) or not pd.api.types.is_integer_dtype(ti['topic']):
+        return err + [f"{model}: topic numbers must be integers"], inc
+    if ti['topic'].duplicated().any(): err.append(f"{model/'topic_info.parquet'}: a topic appears twice")
+    if not a['id'].map(lambda v: isinstance(v, str)).all() or a['id'].duplicated().any(): err.append(f"{model/'assignments.parquet'}: ids must be unique text")
+    p = pd.to_numeric(a['probability'], errors='coerce')
+    if p.isna().any() or not p.between(0, 1).all(): err.append(f"{model/'assignments.parquet'}: probabilities must be numbers from 0 to 1")
+    unknown = sorted(set(a['topic'].astype(int)) - set(ti['topic'].astype(int)) - {-1})
+    if unknown: err.append(f"{model/'assignments.parquet'}: records are assigned to topic(s) {unknown[:5]}, which {model/'topic_info.parquet'} does not have")
+    if set(a['id']) != set(records['id']):
+        extra, miss = set(a['id']) - set(records['id']), set(records['id']) - set(a['id'])
+        inc.append(f"{model/'assignments.parquet'}: assignments and records.parquet disagree ({len(miss)} records without a topic, {len(extra)} assignments of unknown records)")
+    counts = a['topic'].value_counts()
+    wrong = [int(t) for t, c in zip(ti['topic'], ti['count']) if int(t) != -1 and counts.get(int(t), 0) != c]
+    if wrong: inc.append(f"{model/'topic_info.parquet'}: the counts of topic(s) {wrong[:5]} differ from the assignments")
+    e = _load_st(model/'embeddings.safetensors', ['embeddings'])['embeddings']
+    te = _load_st(model/'bertopic'/'topic_embeddings.safetensors', ['topic_embeddings'])['topic_embeddings']
+    for arr, w in ((e, model/'embeddings.safetensors'), (te, model/'bertopic'/'topic_embeddings.safetensors')):
+        if arr.ndim != 2: err.append(f"{w}: expected a 2-D array, found shape {arr.shape}"); continue
+        try: _finite(arr, w)
+        except BundleError as x: err.append(str(x))
+    if e.ndim == 2 and e.shape[0] != len(a): err.append(f"{model/'embeddings.safetensors'}: {e.shape[0]} rows for {len(a)} assigned records")
+    if e.ndim == 2 and te.ndim == 2 and e.shape[1] != te.shape[1]:
+        err.append(f"{model/'embeddings.safetensors'}: vectors of width {e.shape[1]}, the topic embeddings have {te.shape[1]}")
+    return err, inc
+
+# %% ../nbs/08_report.ipynb
+def load(path:str|Path, # a bundle folder written by `review`
+         trust_changed:bool=False, # load a bundle edited by hand: changed files and counts become warnings (layout and schema still checked)
+        )->Bundle:
+    "Reopen the review bundle at `path` without refitting anything, after verifying every file"
+    path = Path(path)
+    if not (path/'manifest.json').is_file(): raise FileNotFoundError(f"{path}: no manifest.json here; is this a paperlens review bundle?")
+    man = read_json(path/'manifest.json')
+    if not isinstance(man, dict) or not isinstance(man.get('settings'), dict): raise BundleError(f"{path/'manifest.json'}: not a paperlens manifest")
+    check_model_files(path/'model')                                    # always: nothing here may be something a loader would unpickle
+    changed = hash_problems(path, man)
+    hint = "; if you edited the bundle yourself, load it with trust_changed=True (command line: --trust-changed)"
+    if changed and not trust_changed: raise BundleError(changed[0] + (f" (and {len(changed) - 1} more)" if len(changed) > 1 else '') + hint)
+    try: corpus = Corpus.load(path, trust_changed=trust_changed)
+    except SchemaError as e: raise BundleError(str(e) + ('' if trust_changed else hint)) from None
+    err, inc = model_problems(path/'model', corpus.records)
+    if err: raise BundleError(err[0])
+    if inc and not trust_changed: raise BundleError(inc[0] + hint)
+    for w in changed + inc: warnings.warn(f"trusting a changed bundle: {w}")
+    top = read_table(path/'topics.parquet') if (path/'topics.parquet').exists() else None
+    if top is not None and not trust_changed and not top[['id', 'topic']].equals(read_table(path/'model'/'assignments.parquet')[['id', 'topic']]):
+        raise BundleError(f"{path/'topics.parquet'}: differs from {path/'model'/'assignments.parquet'}" + hint)
+    try: md = (path/'review.md').read_text(encoding='utf-8') if (path/'review.md').exists() else ''
+    except UnicodeDecodeError: raise BundleError(f"{path/'review.md'}: not UTF-8 text") from None
+    return Bundle(path, man, corpus, md, prisma_counts(corpus))
+
+# %% ../nbs/08_report.ipynb
+def rebuild_reports(path:str|Path, # a bundle folder
+                    trust_changed:bool=False, # accept files changed since the bundle was written (see `load`)
+                   )->Bundle:
+    "Verify the bundle at `path`, write its two reports again and record the new SHA-256s in its manifest"
+    b = load(path, trust_changed=trust_changed)
+    check_writable(b.path)
+    b.counts = prisma_counts(b.corpus)
+    return write_reports(b)
+
+# %% ../nbs/08_report.ipynb
+def __getattr__(name):   # the flow figure moved to `paperlens.figures`; old imports keep working
+    if name in ('flow_figure', 'save_figure'):
+        from paperlens import figures
+        return getattr(figures, name)
+    raise AttributeError(f"module 'paperlens.report' has no attribute {name!r}")
