@@ -4,29 +4,58 @@
 
 # %% ../nbs/03a_ingest.ipynb 3
 from __future__ import annotations
+import os
 from collections import Counter
 from pathlib import Path
 import pandas as pd
 from .records import Corpus, to_frame, new_note, atomic_write, dump_json
 from .parse import parse_file
 from .clean import repair
-from .dedupe import find_duplicates, apply_decisions, merge_groups
+from .dedupe import find_duplicates, apply_decisions, merge_groups, read_overrides
 
 # %% auto 0
-__all__ = ['NOT_REPAIRS', 'read', 'write_ingest', 'ingest_markdown', 'prisma_counts']
+__all__ = ['NOT_REPAIRS', 'read', 'exit_code', 'summary_line', 'write_ingest', 'ingest_markdown', 'prisma_counts']
 
 # %% ../nbs/03a_ingest.ipynb
-def _files(paths)->list[Path]:
-    "Files to read for `paths`: files as given, folders walked recursively (sorted, hidden entries skipped)"
-    out, seen = [], set()
+def _show(p)->str:
+    "A path as text that can be written anywhere: bytes of a non-UTF-8 file name as `\\xNN`"
+    s = str(p)
+    try: s.encode('utf-8'); return s
+    except UnicodeEncodeError: return s.encode('utf-8', 'surrogateescape').decode('utf-8', 'backslashreplace')
+
+def _walk(d:Path, notes:list, seen_dirs:set):
+    "Files under folder `d`, with a note for each entry that cannot be walked"
+    try: entries = sorted(os.scandir(d), key=lambda e: e.name)
+    except OSError as e:
+        notes.append(new_note(_show(d), None, 'file', f"{_show(d)}: folder cannot be read ({e.strerror or e}); skipped")); return
+    for e in entries:
+        if e.name.startswith('.'): continue
+        p = Path(e.path)
+        try:
+            if e.is_symlink() and not p.exists():
+                notes.append(new_note(_show(p), None, 'file', f"{_show(p)}: dangling link (to {_show(os.readlink(p))}); skipped")); continue
+            if e.is_dir():
+                real = p.resolve()
+                if real in seen_dirs:
+                    notes.append(new_note(_show(p), None, 'file', f"{_show(p)}: link back into a folder already read ({_show(real)}); skipped")); continue
+                seen_dirs.add(real); yield from _walk(p, notes, seen_dirs)
+            elif e.is_file(): yield p
+            else: notes.append(new_note(_show(p), None, 'file', f"{_show(p)}: not a regular file (a device, socket or pipe); skipped"))
+        except OSError as err: notes.append(new_note(_show(p), None, 'file', f"{_show(p)}: cannot be read ({err.strerror or err}); skipped"))
+
+def _files(paths)->tuple[list[Path], list[dict]]:
+    "Files to read for `paths` in a stable order, and a note for every path that could not be walked"
+    out, seen, notes = [], set(), []
     for p in paths:
         p = Path(p)
-        if not p.exists(): raise FileNotFoundError(f"{p}: no such file or folder")
-        found = [p] if not p.is_dir() else sorted(
-            f for f in p.rglob('*') if f.is_file() and not any(part.startswith('.') for part in f.relative_to(p).parts))
+        if p.is_dir(): found = _walk(p, notes, {p.resolve()})
+        elif p.exists(): found = [p]
+        else:
+            why = f"dangling link (to {_show(os.readlink(p))})" if p.is_symlink() else "no such file or folder"
+            notes.append(new_note(_show(p), None, 'file', f"{_show(p)}: {why}; skipped")); continue
         for f in found:
             if (k := f.resolve()) not in seen: seen.add(k); out.append(f)
-    return out
+    return sorted(out, key=lambda f: _show(f.resolve())), notes
 
 # %% ../nbs/03a_ingest.ipynb
 def _empty_record(r:dict)->bool:
@@ -40,6 +69,13 @@ def _reject(r:dict)->dict:
 NOT_REPAIRS = {'year-from-arxiv'}   # logged derivations that do not make a record count as "repaired" in the report
 
 # %% ../nbs/03a_ingest.ipynb
+def _repair(r:dict)->dict:
+    "`repair(r)`, or `r` unrepaired with a flag naming the failure: one record never stops a run"
+    try: return repair(r)
+    except (Exception, RecursionError) as e:
+        r['flags'] = list(r.get('flags') or []) + [f'repair-failed: "{type(e).__name__}: {str(e)[:120]}" (record kept as read)']
+        return r
+
 def read(*paths:str|Path,        # files or folders, any supported format, mixed
          fmt:str|None=None,       # force a format instead of sniffing each file
          decisions:str|Path|pd.DataFrame|list|None=None, # duplicate overrides: CSV/JSON of id_a, id_b, decision (accept|reject)
@@ -47,29 +83,37 @@ def read(*paths:str|Path,        # files or folders, any supported format, mixed
         )->Corpus:                # records plus notes, duplicate decisions and the ingest report
     "Read paper records from `paths` into one repaired, deduplicated `Corpus`"
     if not paths: raise ValueError("read: give at least one file or folder")
-    files = _files(paths)
+    files, notes = _files(paths)
     from tqdm.auto import tqdm
     bar = lambda it, **kw: tqdm(it, **kw) if progress else it
-    recs, notes, stats = [], [], {}
+    recs, stats = [], {n['file']: _stat(n['file'], None, None, None, 0, {'file': 1}) for n in notes}
     for f in bar(files, desc='reading', unit='file'):
-        p = parse_file(f, fmt)
+        p, name = parse_file(f, fmt), _show(f)
         kept = []
         for r in bar(p.records, desc=f'repairing {f.name}', unit='record', leave=False, disable=len(p.records) < 1000):
             if _empty_record(r): p.notes.append(_reject(r))
-            else: kept.append(repair(r))
-        rejected = sum(n['kind'] == 'rejected' for n in p.notes)
-        stats[str(f)] = dict(file=str(f), format=p.fmt, encoding=p.encoding, owner=p.owner, seen=p.seen, parsed=0, merged=0,
-                             rejected=rejected, repaired=sum(any(e['kind'] not in NOT_REPAIRS for e in r['repairs']) for r in kept),
-                             notes=dict(sorted(Counter(n['kind'] for n in p.notes).items())))
+            else: kept.append(_repair(r))
+        stats[name] = _stat(name, p.fmt, p.encoding, p.owner, p.seen, dict(sorted(Counter(n['kind'] for n in p.notes).items())),
+                            rejected=sum(n['kind'] == 'rejected' for n in p.notes),
+                            repaired=sum(any(e['kind'] not in NOT_REPAIRS for e in r['repairs']) for r in kept),
+                            damaged=sum(any(str(x).startswith('undecodable-bytes') for x in r['flags']) for r in kept))
         recs += kept; notes += p.notes
     if not recs: raise ValueError(_nothing_read(stats, notes))
     df = to_frame(recs)
-    dec = find_duplicates(df, overrides=decisions)
+    if decisions is not None: read_overrides(decisions)   # a bad overrides file is the user's mistake: say so before any work
+    try: dec = find_duplicates(df, overrides=decisions)
+    except (Exception, RecursionError) as e:   # a bug in duplicate detection must not cost the records: keep them all, say so
+        notes.append(new_note('(duplicate detection)', None, 'file', f"duplicate detection failed ({type(e).__name__}: {e}); no records were merged"))
+        dec = find_duplicates(df.iloc[:0], overrides=None)
     for keep, rest in merge_groups(df, dec):
         stats[df.source_file[keep]]['parsed'] += 1
         for k in rest: stats[df.source_file[k]]['merged'] += 1
     out = apply_decisions(df, dec)
     return Corpus(out, _notes(notes), dec, _report(list(stats.values()), out, dec, notes))
+
+def _stat(file, fmt, enc, owner, seen, kinds, rejected=0, repaired=0, damaged=0)->dict:
+    return dict(file=file, format=fmt, encoding=enc, owner=owner, seen=seen, parsed=0, merged=0, rejected=rejected, repaired=repaired,
+                damaged=damaged, notes=kinds)
 
 # %% ../nbs/03a_ingest.ipynb
 def _nothing_read(stats, notes)->str:
@@ -88,13 +132,20 @@ def _notes(notes)->pd.DataFrame:
     for c in ('line', 'last_line'): df[c] = df[c].astype('Int64')
     return df
 
+def _status(s)->str:
+    "`read`, `partly read` (some records rejected, or bytes that did not decode) or `unreadable` (nothing read)"
+    if s['seen'] == 0: return 'unreadable'
+    return 'partly read' if s['rejected'] or s.get('damaged') else 'read'
+
 def _report(files, recs, dec, notes)->dict:
+    for s in files: s['status'] = _status(s)
     for s in files:
         if s['seen'] != s['parsed'] + s['merged'] + s['rejected']:
             raise AssertionError(f"{s['file']}: seen {s['seen']} != parsed {s['parsed']} + merged {s['merged']} + rejected {s['rejected']}")
     keys = ('seen', 'parsed', 'repaired', 'merged', 'rejected')
     totals = {k: sum(s[k] for s in files) for k in keys}
-    totals.update(files=len(files), records=len(recs), unreadable_files=sum(s['seen'] == 0 for s in files),
+    totals.update(files=len(files), records=len(recs), unreadable_files=sum(s['status'] == 'unreadable' for s in files),
+                  partly_read_files=sum(s['status'] == 'partly read' for s in files), complete=all(s['status'] == 'read' for s in files),
                   merged_pairs=int((dec['action'] == 'merged').sum()) if len(dec) else 0,
                   flagged_pairs=int((dec['action'] == 'flagged').sum()) if len(dec) else 0,
                   flagged_records=int(recs['flags'].map(len).gt(0).sum()))
@@ -106,6 +157,23 @@ def _report(files, recs, dec, notes)->dict:
 def _where(n)->str:
     if n.get('line') is None: return n['file']
     return f"{n['file']}:{n['line']}" + (f"-{n['last_line']}" if n.get('last_line') not in (None, n['line']) else '')
+
+# %% ../nbs/03a_ingest.ipynb
+def exit_code(corpus:Corpus, # as returned by `read`
+             )->int:          # 0: every input read whole; 2: some input unreadable or partly read
+    "The exit code that tells whether every input was read"
+    return 0 if all(s.get('status', 'read') == 'read' for s in corpus.report['files']) else 2
+
+def summary_line(corpus:Corpus, # as returned by `read`
+                )->str:
+    "One line: records, files, what was rejected, and every file not read whole"
+    t, files = corpus.report['totals'], corpus.report['files']
+    pl = lambda k, w: f"{k} {w}{'' if k == 1 else 's'}"
+    out = (f"{pl(t['records'], 'record')} from {pl(t['files'], 'file')}: {t['seen']} seen = {t['parsed']} kept + {t['merged']} merged + "
+           f"{t['rejected']} rejected")
+    bad = [s for s in files if s.get('status', 'read') != 'read']
+    if bad: out += '; not read whole: ' + ', '.join(f"{s['file']} ({s['status']}{', ' + pl(s['rejected'], 'record') + ' rejected' if s['rejected'] else ''})" for s in bad)
+    return out
 
 # %% ../nbs/03a_ingest.ipynb
 def write_ingest(corpus:Corpus, # as returned by `read`

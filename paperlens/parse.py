@@ -125,6 +125,8 @@ def parse_file(path:str|Path, # the file to read
               )->Parsed:
     "Read one file of paper records in any supported format"
     name = str(path)
+    try: name.encode('utf-8')
+    except UnicodeEncodeError: name = name.encode('utf-8', 'surrogateescape').decode('utf-8', 'backslashreplace')   # a non-UTF-8 file name, shown as `\\xNN`
     try: b = Path(path).read_bytes()
     except FileNotFoundError: return _file_note(name, "no such file", fmt)
     except IsADirectoryError: return _file_note(name, "is a folder, not a file (paperlens.ingest.read reads folders)", fmt)

@@ -1,5 +1,5 @@
 "End-to-end tests of `paperlens.ingest.read` / `write_ingest`: the books balance, bad input is reported, overrides stick, output is deterministic"
-import json, shutil, subprocess, sys
+import json, os, shutil, subprocess, sys
 from pathlib import Path
 import pandas as pd
 import pytest
@@ -75,7 +75,9 @@ def test_nothing_readable_raises_with_reasons(tmp_path):
     assert 'nothing could be read' in msg and 'empty.bib' in msg and 'blob.pdf' in msg
 
 def test_missing_path_is_named(tmp_path):
-    with pytest.raises(FileNotFoundError, match='nope.bib'): read(SEEDS, tmp_path/'nope.bib')
+    c = read(SEEDS, tmp_path/'nope.bib')   # the good input is still read; the missing one is named and the run says so
+    assert len(c.records) == 140 and 'nope.bib: no such file or folder' in ' '.join(c.notes.reason) and exit_code(c) == 2
+    with pytest.raises(ValueError, match='nope.bib: no such file or folder'): read(tmp_path/'nope.bib')
     with pytest.raises(ValueError): read()
 
 def test_overrides_reapplied(tmp_path):
@@ -128,3 +130,58 @@ def test_duplicates_across_formats_by_doi(tmp_path):
     merged = c.records[c.records.merged_from.map(len) > 0].iloc[0]
     assert merged.doi == '10.1145/3404835.3463098' and merged.abstract.startswith('In neural')   # filled from the RIS record
     assert (c.decisions.kind == 'exact').all() and c.decisions.reason.str.contains('DOI').any()
+
+
+# --- issue 15.1 / 11.4-11.6: no crash on a record, the truth about every input, order-free ---------------------------
+from paperlens.ingest import summary_line, exit_code
+
+def test_latex_that_broke_pylatexenc_never_stops_a_run(tmp_path):
+    "A real arXiv abstract (April 2007) made pylatexenc raise KeyError in fix_latex and killed the whole ingest"
+    (tmp_path/'arxiv.jsonl').write_text(json.dumps({'id': '0704.0002', 'title': 'Calorimeter response',
+        'abstract': r'The energy resolution is $6%/\sqrt(E{\gamma} [GeV])$ for photons.'}) + '\n' +
+        json.dumps({'id': '0704.0003', 'title': 'Another paper', 'abstract': 'Plain text.'}) + '\n')
+    c = read(tmp_path)
+    assert len(c.records) == 2 and c.report['totals']['seen'] == 2
+    assert 'Calorimeter response' in set(c.records.title)
+
+def test_unreadable_file_beside_a_good_one_is_named_and_exit_2(tmp_path):
+    (tmp_path/'good.bib').write_text('@article{a, title={A good paper}, author={Doe, Jane}, year={2020}}\n')
+    (tmp_path/'blob.pdf').write_bytes(bytes(range(256)) * 8)
+    c = read(tmp_path)
+    line = summary_line(c)
+    assert 'blob.pdf (unreadable)' in line and line.startswith('1 record from 2 files')
+    assert exit_code(c) == 2 and c.report['totals']['unreadable_files'] == 1 and not c.report['totals']['complete']
+
+def test_partly_read_file_is_exit_2(tmp_path):
+    (tmp_path/'refs.bib').write_text('@article{a, title={Fine}}\n\n@article{b, title={Never closed\n\n@article{c, title={Also fine}}\n')
+    c = read(tmp_path)
+    assert exit_code(c) == 2 and [s['status'] for s in c.report['files']] == ['partly read'] and 'partly read' in summary_line(c)
+
+def test_every_input_read_is_exit_0():
+    assert exit_code(read(SEEDS)) == 0
+
+def test_skipped_paths_are_notes(tmp_path):
+    (tmp_path/'a.bib').write_text('@article{a, title={A}}\n')
+    (tmp_path/'loop').symlink_to(tmp_path)
+    (tmp_path/'dangling.ris').symlink_to(tmp_path/'gone.ris')
+    locked = tmp_path/'locked'; locked.mkdir(); (locked/'b.bib').write_text('@article{b, title={B}}\n'); locked.chmod(0)
+    try: c = read(tmp_path)
+    finally: locked.chmod(0o755)
+    reasons = ' '.join(c.notes.reason)
+    assert len(c.records) >= 1 and 'dangling link' in reasons and 'already read' in reasons
+    if os.geteuid() != 0: assert 'permission denied' in reasons.lower()
+    assert exit_code(c) == 2
+
+def test_non_utf8_file_name_is_read_and_named(tmp_path):
+    name = os.fsdecode(b'caf\xe9.bib')
+    (tmp_path/name).write_text('@article{a, title={Café culture}}\n')
+    c = read(tmp_path)
+    assert len(c.records) == 1 and c.records.source_file[0].endswith('caf\\xe9.bib')
+    write_ingest(c, tmp_path/'out')   # the name can be written to Parquet and Markdown
+
+def test_file_order_never_changes_records(tmp_path):
+    files = sorted(SEEDS.glob('*.txt')) + sorted(MIXED.iterdir())
+    a, b = read(*files), read(*reversed(files))
+    assert a.records.id.tolist() == b.records.id.tolist()
+    assert a.records.drop(columns=['merged_from']).equals(b.records.drop(columns=['merged_from']))
+    assert a.decisions[['id_a', 'id_b', 'action']].equals(b.decisions[['id_a', 'id_b', 'action']])
