@@ -480,11 +480,12 @@ def merge_groups(df:pd.DataFrame, # records that `decisions` was computed on
     merged = decisions.loc[decisions['action'] == 'merged', ['row_a', 'row_b']].itertuples(index=False) if len(decisions) else []
     groups = defaultdict(list)
     for i, r in enumerate(_components(len(df), merged)): groups[r].append(i)
+    multi = sorted(i for g in groups.values() if len(g) > 1 for i in g)
+    full = dict(zip(multi, df.iloc[multi].to_dict('records'))) if multi else {}   # one conversion for every merged row
     out = []
     for _, g in sorted(groups.items()):
         if len(g) == 1: out.append((g[0], [])); continue
-        full = df.iloc[g].to_dict('records')
-        order = [g[k] for k in sorted(range(len(g)), key=lambda k: _rank(full[k], g[k]))]
+        order = sorted(g, key=lambda i: _rank(full[i], i))
         out.append((order[0], order[1:]))
     return out
 

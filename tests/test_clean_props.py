@@ -1,5 +1,6 @@
 "Property-based tests for `paperlens.clean.repair`: idempotent, never loses words, never changes text silently"
 import re
+import pytest
 from hypothesis import given, settings, strategies as st, HealthCheck
 from paperlens.records import new_record
 from paperlens.clean import repair
@@ -69,3 +70,72 @@ def test_words_of_plain_parts_survive_markup(a):
     flat = re.sub(r'\s', '', out)
     for w in re.findall(r'(?<![\\&<{/$])\b[A-Za-z]{3,}\b(?![}$;>])', re.sub(r'\$[^$]*\$|\\[a-z]+|&[a-z]+;|<[^>]*>', ' ', a)):
         assert w in flat, (w, a, out)
+
+# ---------------------------------------------------------------------------------------------------------------------
+# Generated LaTeX and HTML: no repair ever raises, a failure is a flag, the record survives (issue 15.1 / 15.6)
+from paperlens.clean import repair_all, split_glued, fix_latex, fix_html, corpus_words, ARXIV_DOI, DERIVED
+
+_MACROS = ['\\sqrt', '\\gamma', '\\frac', '\\slash', '\\textsuperscript', '\\emph', '\\mathrm', '\\left(', '\\right)', '\\%', '\\&',
+           '\\_', '\\\\', '\\"', "\\'", '\\~', '\\^', '\\unknownmacro', '\\begin{equation}', '\\end{equation}', '\\cite{x}', '\\textbackslash{}']
+_LATEX_BITS = _MACROS + ['$', '$$', '{', '}', '[', ']', '(', ')', '%', '^', '_', '&', '#', '~', 'E', 'GeV', '6', '/', ' ', 'x', '{\\gamma}']
+_HTML_BITS = ['<sup>', '</sup>', '<sub>', '</sub>', '<inf>', '</inf>', '<i>', '</i>', '<jats:p>', '</jats:p>', '<b>', '&amp;', '&lt;', '&#x2013;',
+              '&amp;lt;', '&nbsp;', '&bogus;', '<', '>', '18', '-3', 'a+b', 'CO', '2', ' ', 'text']
+latexy = st.lists(st.sampled_from(_LATEX_BITS), max_size=30).map(''.join)
+htmly = st.lists(st.sampled_from(_HTML_BITS), max_size=30).map(''.join)
+mixed = st.lists(st.sampled_from(_LATEX_BITS + _HTML_BITS + _PLAIN), max_size=40).map(' '.join)
+
+@_cfg
+@given(latexy, htmly)
+def test_generated_markup_never_raises(t, a):
+    out = repair(new_record(title=t, abstract=a, venue=t, authors=[{'family': t, 'given': a}], keywords=[a, t]))
+    assert isinstance(out, dict) and set(out) >= {'title', 'abstract', 'flags', 'repairs', 'id'}
+    assert not any(f.startswith('repair-failed') for f in out['flags']), out['flags']   # failures are caught where they happen
+    for f in ('title', 'abstract'): assert out[f] is None or isinstance(out[f], str)
+
+@_cfg
+@given(mixed)
+def test_generated_markup_idempotent(t):
+    once = repair(new_record(title=t, abstract=t))
+    assert repair(once) == once
+
+@_cfg
+@given(latexy)
+def test_fix_latex_alone_never_raises(t):
+    text, changes, flags = fix_latex(t)
+    assert isinstance(text, str)
+
+@_cfg
+@given(htmly)
+def test_fix_html_keeps_text(t):
+    "Sub/superscripts never fuse digits silently: `10<sup>18</sup>` is never `1018`"
+    text, _ = fix_html(t)
+    assert '1018' not in text or '1018' in t.replace('<sup>', '').replace('</sup>', '') and '10<sup>18' not in t
+
+def test_issue_cases():
+    r = repair(new_record(title='Energy resolution of 6%/\\sqrt(E{\\gamma} [GeV]) at 1 GeV', abstract='We measure it.'))
+    assert any(f.startswith('latex-failed') for f in r['flags']) and r['title'].startswith('Energy resolution of 6%/')
+    assert repair(new_record(title='GaN$\\slash$AlGaN heterostructures'))['title'] == 'GaN/AlGaN heterostructures'
+    assert repair(new_record(title='n = 10<sup>18</sup> cm<sup>-3</sup>'))['title'] == 'n = 10¹⁸ cm⁻³'
+    assert repair(new_record(title='x', doi='10.1103/PhysRevB.64.\\_125'))['doi'] == '10.1103/physrevb.64._125'
+    r = repair(new_record(title='x', doi='10/ccgb29', url='http://dx.doi.org/10.1007/978-3-642-15825-4_10'))
+    assert r['doi'] == '10.1007/978-3-642-15825-4_10'
+
+@pytest.mark.parametrize('word', ['microperoxidase', 'rhinoconjunctivitis', 'quasiclassical', 'envisionment', 'electroretinogram',
+                                  'thermoluminescence', 'photoisomerization', 'immunohistochemistry', 'nonequilibrium', 'superconductivity'])
+def test_words_of_the_field_never_split(word):
+    for text in (word, f'the {word} of', f'{word}s were'):
+        assert split_glued(text)[1] == [], (text, split_glued(text))
+
+def test_corpus_protects_its_words():
+    recs = [new_record(title='Kinetics of cytochromeoxidase'), new_record(abstract='cytochromeoxidase binds oxygen')]
+    assert 'cytochromeoxidase' in corpus_words(recs)
+    assert [r['title'] for r in repair_all(recs)][0] == 'Kinetics of cytochromeoxidase'
+
+@_cfg
+@given(st.integers(8, 29), st.integers(1, 12), st.integers(1, 99999), st.sampled_from(['', 'v1', 'v3']))
+def test_arxiv_derived_fields(yy, mm, n, v):
+    aid = f'{yy:02d}{mm:02d}.{n:05d}'
+    r = repair(new_record(title='t', arxiv_id=aid + v))
+    assert (r['year'], r['month']) == (2000 + yy, mm) and r['doi'] == ARXIV_DOI + aid
+    assert [e for e in r['repairs'] if e['kind'] == DERIVED] == [dict(field='doi', kind=DERIVED, before=None, after=ARXIV_DOI + aid)]
+    assert repair(r) == r
