@@ -18,28 +18,32 @@ __all__ = ['COMMANDS', 'ingest', 'topics', 'cite', 'review', 'report', 'main']
 _INPUTS = Param('files or folders to read, any supported format', str, nargs='+')
 _OUT = Param('output folder', str, required=True)
 
-def _say(*a): print(*a, flush=True)
+def _say(*a):
+    "Print a summary line; control characters (a file name can hold terminal escapes) are dropped"
+    from paperlens.escape import plain
+    print(*(plain(x) for x in a), flush=True)
 def _n(k, word): return f"{k} {word}{'' if k == 1 else 's'}"
 
-_INFO_NOTES = ('header', 'trailer', 'owner', 'noise')
-
 def _partial(corpus)->list[str]:
-    "One line per input file that was not read whole: its name and what the ingest report says about it"
+    "One line per input file that was not read whole (the ingest report's status), with the first reason the notes give"
     from paperlens.escape import file_label
     notes = corpus.notes
-    if not len(notes): return []
-    bad = notes[~notes['kind'].isin(_INFO_NOTES)]
-    by_file = {}
-    for f, k in zip(bad['file'], bad['kind']): by_file.setdefault(f, Counter())[k] += 1
-    return [f"{file_label(f)}: " + ', '.join(f"{n} {k}" for k, n in sorted(c.items())) for f, c in sorted(by_file.items())]
+    why = {}
+    if len(notes):
+        for f, k, r in zip(notes['file'], notes['kind'], notes['reason']):
+            if k in ('file', 'rejected'): why.setdefault(f, r)
+    return [f"{file_label(s['file'])}: {s['status']}" + (f", {_n(s['rejected'], 'record')} rejected" if s.get('rejected') else '') +
+            (f" ({file_label(why[s['file']])})" if s['file'] in why else '')
+            for s in corpus.report.get('files', []) if s.get('status', 'read') != 'read']
 
 def _status(corpus, out=None)->int:
-    "Print the files not read whole; 2 when there are any, else 0"
-    lines = _partial(corpus)
-    if not lines: return 0
-    where = f" (details in {_rel(Path(out)/'ingest_report.md')})" if out else ''
-    _say(f"{_n(len(lines), 'input file')} not read whole{where}:\n  " + '\n  '.join(lines[:20]) + (f"\n  ... and {len(lines) - 20} more" if len(lines) > 20 else ''))
-    return 2
+    "Print the files not read whole; the exit code `paperlens.ingest.exit_code` gives (2 when there are any, else 0)"
+    from paperlens.ingest import exit_code
+    code, lines = exit_code(corpus), _partial(corpus)
+    if code and lines:
+        where = f" (details in {_rel(Path(out)/'ingest_report.md')})" if out else ''
+        _say(f"{_n(len(lines), 'input file')} not read whole{where}:\n  " + '\n  '.join(lines[:20]) + (f"\n  ... and {len(lines) - 20} more" if len(lines) > 20 else ''))
+    return code
 
 def _rel(p): 
     p = Path(p)

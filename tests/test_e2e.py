@@ -112,7 +112,7 @@ def test_bad_input_names_the_file(env, tmp_path):
     assert r.returncode == 1 and 'no_such_file.bib' in r.stderr and 'Traceback' not in r.stderr
     r = run(env, 'ingest', 'examples/seeds', FIX/'empty_file.txt', '--out', tmp_path/'ok')   # one bad file among good ones
     assert r.returncode == 2, r.stderr                                  # done, but not every input was read whole
-    assert 'empty_file.txt: 1 file' in r.stdout and 'not read whole' in r.stdout
+    assert 'empty_file.txt: unreadable' in r.stdout and 'not read whole' in r.stdout
     assert (tmp_path/'ok'/'records.parquet').exists() and '140 records' in r.stdout
     assert 'empty_file.txt' in (tmp_path/'ok'/'ingest_report.md').read_text()
 
