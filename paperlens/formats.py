@@ -356,3 +356,94 @@ def _month(v)->int|None:
     v = str(v or '').strip().strip('{}').lower()
     if v.isdigit(): return int(v) if 1 <= int(v) <= 12 else None
     return _MONTHS.get(v[:3])
+
+# %% ../nbs/01a_formats.ipynb
+def _tagged(text:str, name:str, fmt:str, tag:re.Pattern, start, mapper, blank_ends:bool=True, join:str=' ', marker:re.Pattern|None=None)->Parsed:
+    "Read a tagged-line format: records of `tag` lines (a new one at `start(tag)`, or after a `marker` line), mapped by `mapper`"
+    p, lines, cur, last = Parsed(fmt=fmt), _lines(text), None, None
+    def close(end):
+        nonlocal cur
+        if cur is None: return
+        a, fields = cur
+        b = end
+        while b > a and not lines[b-1].strip(): b -= 1
+        try: f = {k: v for k, v in mapper(fields).items() if v not in (None, [], '')}
+        except Exception as e: f, err = {}, f" (could not be mapped: {type(e).__name__}: {e})"
+        else: err = ''
+        if any(f.get(k) for k in ('title', 'abstract', 'doi', 'arxiv_id')):
+            p.records.append(_rec(**f, source_file=name, source_lines=[a, b], source_format=fmt))
+        else: p.notes.append(new_note(name, a, 'rejected', f"{name}:{a}: {fmt} record has no title, abstract or DOI{err}", '\n'.join(lines[a-1:b])[:2000], b))
+        cur = None
+    for i, l in enumerate(lines, 1):
+        if marker is not None and marker.match(l):
+            close(i - 1); cur, last = (i, {}), None; continue
+        m = tag.match(l)
+        if m and (cur is not None or start(m[1]) or marker is None):
+            if cur is None or (start(m[1]) and marker is None and cur[1]): close(i - 1); cur = (i, {})
+            last = m[1]; cur[1].setdefault(last, []).append((m[2] or '').strip()); continue
+        if not l.strip():
+            if blank_ends and cur is not None and cur[1]: close(i - 1)
+            continue
+        if cur is not None and last is not None and cur[1].get(last) is not None:
+            v = cur[1][last]; v[-1] = f"{v[-1]}{join}{l.strip()}".strip(); continue
+        if cur is not None and marker is not None:   # a line inside a marked record before its first tag
+            cur[1].setdefault('', []).append(l.strip()); continue
+        p.notes.append(new_note(name, i, 'header' if not p.records else 'noise', f'text outside any {fmt} record', l.strip()))
+    close(len(lines))
+    if not p.records and not p.notes: p.notes.append(new_note(name, None, 'file', f"{name}: no {fmt} records found"))
+    p.notes.sort(key=lambda n: n['line'] or 0)
+    return _finish(p)
+
+_first = lambda f, *ks: next((v[0] for k in ks for v in [f.get(k)] if v and v[0]), None)
+_all = lambda f, *ks: [x for k in ks for x in f.get(k) or [] if x]
+
+def _full_pages(v)->str|None:
+    "MEDLINE's abbreviated page ranges in full: `428-38` -> `428–438`"
+    v = _text(v)
+    m = re.match(r'^(\d+)\s*-\s*(\d+)$', v or '')
+    if m and len(m[2]) < len(m[1]) and int(m[1][:len(m[1]) - len(m[2])] + m[2]) > int(m[1]): v = f"{m[1]}-{m[1][:len(m[1]) - len(m[2])]}{m[2]}"
+    return _page_range(v)
+
+# %% ../nbs/01a_formats.ipynb
+def _xml_parser():
+    from lxml import etree
+    return etree.XMLParser(resolve_entities=False, load_dtd=False, no_network=True, huge_tree=False, remove_comments=True)
+
+def _xml_items(text:str, tag:str)->list[tuple[int, int]]:
+    "Offsets of each `<tag …>…</tag>` in `text`; one without its end tag runs to the next `<tag` (or the end)"
+    out, open_ = [], re.compile(rf'<{tag}(?=[\s>/])')
+    close, m = f'</{tag}>', open_.search(text)
+    while m:
+        i, nxt = m.start(), open_.search(text, m.end())
+        end = text.find(close, i)
+        if end < 0 or (nxt and nxt.start() < end): end = nxt.start() if nxt else len(text)
+        else: end += len(close)
+        out.append((i, end)); m = nxt
+    return out
+
+def _xml_parse(chunk:str):
+    "One record's XML as an lxml element (namespace prefixes of the whole file are not needed inside these records)"
+    from lxml import etree
+    return etree.fromstring(chunk.encode('utf-8'), _xml_parser())
+
+def _xml_text(e)->str|None:
+    "All the text inside element `e` (inline markup such as `<i>` or `<sup>` dropped), whitespace collapsed"
+    return ' '.join(''.join(e.itertext()).split()) or None if e is not None else None
+
+def _xml_records(text:str, name:str, fmt:str, tag:str, mapper, what:str)->Parsed:
+    "Records of the `tag` elements of an XML export, each parsed alone; text around them is a header/trailer note"
+    p, li = Parsed(fmt=fmt), _LineIndex(text)
+    spans = _xml_items(text, tag)
+    for a, b in spans:
+        first, last = li(a), li(b - 1)
+        try: f = {k: v for k, v in mapper(_xml_parse(text[a:b])).items() if v not in (None, [], '')}
+        except Exception as e:
+            p.notes.append(new_note(name, first, 'rejected', f"{name}:{first}: <{tag}> could not be read ({type(e).__name__}: {e})", text[a:b][:2000], last)); continue
+        if any(f.get(k) for k in ('title', 'abstract', 'doi')): p.records.append(_rec(**f, source_file=name, source_lines=[first, last], source_format=fmt))
+        else: p.notes.append(new_note(name, first, 'rejected', f"{name}:{first}: {what} has no title, abstract or DOI", text[a:b][:2000], last))
+    if spans and text[:spans[0][0]].strip(): p.notes.insert(0, new_note(name, 1, 'header', f'{what} file header (XML declaration, root element)', text[:spans[0][0]].strip()[:2000], li(spans[0][0]) - (text[spans[0][0]-1:spans[0][0]] == '\n')))
+    if spans and text[spans[-1][1]:].strip():
+        k = spans[-1][1] + len(text[spans[-1][1]:]) - len(text[spans[-1][1]:].lstrip())
+        p.notes.append(new_note(name, li(k), 'trailer', f'end of the {what} file', text[k:].strip()[:2000], len(_lines(text))))
+    if not spans: p.notes.append(new_note(name, None, 'file', f"{name}: no <{tag}> element found"))
+    return _finish(p)

@@ -8,10 +8,12 @@ import json, re
 from functools import lru_cache
 from .records import new_note
 from .formats import (Format, Parsed, _finish, _lines, _text, _rec, _loads, _first_line, _LineIndex, _arxiv_of, _doi, _doi_in, _page_range,
-                               _pages, _delatex, _month, _CSL_TYPE, split_name, split_date)
+                               _pages, _delatex, _month, _CSL_TYPE, split_name, split_date, _tagged, _first, _all, _xml_records, _xml_text, _xml_parser)
 
 # %% auto 0
-__all__ = ['FORMATS', 'parse_bibtex', 'parse_ris', 'parse_csl_json', 'is_bibtex', 'is_ris', 'is_csl_json']
+__all__ = ['FORMATS', 'parse_bibtex', 'parse_ris', 'parse_csl_json', 'parse_refworks', 'is_refworks', 'parse_endnote',
+           'is_endnote', 'parse_endnote_xml', 'is_endnote_xml', 'parse_zotero_rdf', 'is_zotero_rdf', 'parse_csl_yaml',
+           'is_csl_yaml', 'is_bibtex', 'is_ris', 'is_csl_json']
 
 # %% ../nbs/01c_managers.ipynb
 def _bib_authors(s:str|None)->list[dict]:
@@ -138,7 +140,7 @@ def _ris_record(d:dict, name:str, first:int, last:int)->dict:
     if not authors and (eds := [a for a in d.get('editors') or d.get('secondary_authors') or [] if a.strip()]):
         authors = [split_name(a) for a in eds]; flags.append(f'authors-are-editors: "{"; ".join(eds)[:80]}"')
     return _rec(
-        title=g('title', 'primary_title'), authors=authors, flags=flags,
+        title=g('title', 'primary_title', 'short_title'), authors=authors, flags=flags,
         year=y, month=m, venue=g('secondary_title', 'journal_name', 'alternate_title3', 'alternate_title1', 'alternate_title2'),
         volume=g('volume'), issue=g('number'), pages=_pages(d.get('start_page'), d.get('end_page')), publisher=g('publisher'),
         type=_RIS_TYPE.get(str(d.get('type_of_reference', '')).upper()), abstract=_paras(d.get('abstract')) or _paras(d.get('notes_abstract')),
@@ -279,6 +281,197 @@ def parse_csl_json(text:str, # the file's text (`\n` line ends)
     return _finish(p)
 
 # %% ../nbs/01c_managers.ipynb
+_RW_TAG = re.compile(r'^([A-Z][A-Z0-9]) (.*)$')
+_RW_TYPE = {'journal article': 'article-journal', 'book, whole': 'book', 'book, section': 'chapter', 'book, edited': 'book',
+            'conference proceedings': 'paper-conference', 'dissertation/thesis': 'thesis', 'report': 'report', 'web page': 'webpage',
+            'magazine article': 'article-magazine', 'newspaper article': 'article-newspaper', 'generic': None}
+
+def _refworks(f:dict)->dict:
+    y, m = split_date(_first(f, 'FD') or _first(f, 'YR'))
+    if y is None: y, m = split_date(_first(f, 'YR'))
+    kw = [k.strip() for v in _all(f, 'K1') for k in re.split(r';\s*', v) if k.strip()]
+    return dict(title=_first(f, 'T1', 'T2'), authors=[split_name(a) for a in _all(f, 'A1')] or [split_name(a) for a in _all(f, 'A2')],
+                venue=_first(f, 'JF', 'JO', 'T2'), year=y, month=m, volume=_first(f, 'VO'), issue=_first(f, 'IS'),
+                pages=_pages(_first(f, 'SP'), _first(f, 'OP')), abstract=' '.join(_all(f, 'AB')) or None, keywords=kw, publisher=_first(f, 'PB'),
+                doi=_doi(_first(f, 'DO')) or _doi_in(*_all(f, 'UL', 'LK')), url=_first(f, 'UL', 'LK'), type=_RW_TYPE.get((_first(f, 'RT') or '').lower()),
+                source_key=_first(f, 'ID'))
+
+def parse_refworks(text:str, # the file's text (`\n` line ends)
+                   name:str='', # the file name, for provenance
+                  )->Parsed:
+    "Read RefWorks tagged format: records from `RT` to the next `RT` or blank line"
+    return _tagged(text, name, 'refworks', _RW_TAG, lambda t: t == 'RT', _refworks)
+
+def is_refworks(text:str, name:str='')->bool:
+    "Does `text` hold RefWorks tagged records (`RT` lines with `A1`/`T1`/`SR` tags)?"
+    h = text[:20000]
+    return bool(re.search(r'^RT \S', h, re.M)) and len(re.findall(r'^(?:SR|A1|T1|JF|YR|ID) \S', h, re.M)) >= 2
+
+# %% ../nbs/01c_managers.ipynb
+_ENW_TAG = re.compile(r'^%([0-9A-Z@!#$&()*+^~>\]|?]) ?(.*)$')
+_ENW_TYPE = {'journal article': 'article-journal', 'book': 'book', 'book section': 'chapter', 'edited book': 'book', 'conference paper': 'paper-conference',
+             'conference proceedings': 'paper-conference', 'thesis': 'thesis', 'report': 'report', 'web page': 'webpage', 'generic': None,
+             'magazine article': 'article-magazine', 'newspaper article': 'article-newspaper', 'electronic article': 'article-journal', 'dataset': 'dataset'}
+
+def _endnote(f:dict)->dict:
+    y, m = split_date(_first(f, 'D'))
+    _, m8 = split_date(_first(f, '8') or '')
+    kw = [k.strip() for v in _all(f, 'K') for k in re.split(r'\s*[;\n]\s*', v) if k.strip()]
+    authors, flags = [split_name(a) for a in _all(f, 'A')], []
+    if not authors and (eds := _all(f, 'E')): authors = [split_name(a) for a in eds]; flags.append(f'authors-are-editors: "{"; ".join(eds)[:80]}"')
+    typ = (_first(f, '0') or '').lower()
+    return dict(title=_first(f, 'T'), authors=authors, flags=flags, venue=_first(f, 'J', 'B'), year=y, month=m or m8, volume=_first(f, 'V'),
+                issue=_first(f, 'N'), pages=_page_range(_first(f, 'P')), abstract=' '.join(_all(f, 'X')) or None, keywords=kw, publisher=_first(f, 'I'),
+                doi=_doi(_first(f, 'R')) or _doi_in(*_all(f, 'U')), url=_first(f, 'U'), type=_ENW_TYPE.get(typ), source_key=_first(f, 'M', 'F'))
+
+def parse_endnote(text:str, # the file's text (`\n` line ends)
+                  name:str='', # the file name, for provenance
+                 )->Parsed:
+    "Read EndNote tagged / Refer (`%0`, `%A`, `%T` …) records"
+    return _tagged(text, name, 'endnote', _ENW_TAG, lambda t: t == '0', _endnote, join='\n')
+
+def is_endnote(text:str, name:str='')->bool:
+    "Does `text` hold EndNote tagged / Refer records (`%T`, `%A`, `%0` lines)?"
+    h = text[:20000]
+    return len(re.findall(r'^%[0ATDJ] \S', h, re.M)) >= 2 and bool(re.search(r'^%[0T] \S', h, re.M))
+
+# %% ../nbs/01c_managers.ipynb
+def _endnote_xml(e)->dict:
+    t = lambda path: _xml_text(e.find(path))
+    y, m = split_date(t('dates/year'))
+    _, pm = split_date(t('dates/pub-dates/date') or '')
+    authors = [split_name(x) for x in (_xml_text(a) for a in e.findall('contributors/authors/author')) if x]
+    flags = []
+    if not authors and (eds := [x for x in (_xml_text(a) for a in e.findall('contributors/secondary-authors/author')) if x]):
+        authors = [split_name(x) for x in eds]; flags.append(f'authors-are-editors: "{"; ".join(eds)[:80]}"')
+    rt = e.find('ref-type')
+    urls = [x for x in (_xml_text(u) for u in e.findall('urls/related-urls/url') + e.findall('urls/web-urls/url')) if x]
+    return dict(title=t('titles/title'), authors=authors, flags=flags, venue=t('titles/secondary-title') or t('periodical/full-title'),
+                year=y, month=m or pm, volume=t('volume'), issue=t('number'), pages=_page_range(t('pages')), abstract=t('abstract'),
+                keywords=[x for x in (_xml_text(k) for k in e.findall('keywords/keyword')) if x], publisher=t('publisher'),
+                doi=_doi(re.sub(r'\s*\[doi\]$', '', t('electronic-resource-num') or '')) or _doi_in(*urls), url=urls[0] if urls else None,
+                type=_ENW_TYPE.get((rt.get('name') if rt is not None else '' or '').lower()), source_key=t('accession-num') or t('rec-number'))
+
+def parse_endnote_xml(text:str, # the file's text (`\n` line ends)
+                      name:str='', # the file name, for provenance
+                     )->Parsed:
+    "Read EndNote XML, record by record"
+    return _xml_records(text, name, 'endnote-xml', 'record', _endnote_xml, 'EndNote XML record')
+
+def is_endnote_xml(text:str, name:str='')->bool:
+    "Is `text` EndNote's XML export (`<records><record>` with `<ref-type>`)?"
+    h = text[:20000].lstrip('\ufeff \t\n')
+    return h[:1] == '<' and '<records>' in h and '<record>' in h and ('<ref-type' in h or 'source-app' in h)
+
+# %% ../nbs/01c_managers.ipynb
+_Z = {'rdf': 'http://www.w3.org/1999/02/22-rdf-syntax-ns#', 'z': 'http://www.zotero.org/namespaces/export#', 'dc': 'http://purl.org/dc/elements/1.1/',
+      'dcterms': 'http://purl.org/dc/terms/', 'bib': 'http://purl.org/net/biblio#', 'foaf': 'http://xmlns.com/foaf/0.1/', 'prism': 'http://prismstandard.org/namespaces/1.2/basic/'}
+_Z_NOT = {'attachment', 'note', 'collection'}
+_Z_TYPE = {'journalArticle': 'article-journal', 'book': 'book', 'bookSection': 'chapter', 'conferencePaper': 'paper-conference', 'thesis': 'thesis',
+           'report': 'report', 'preprint': 'article', 'webpage': 'webpage', 'magazineArticle': 'article-magazine', 'newspaperArticle': 'article-newspaper',
+           'dataset': 'dataset', 'computerProgram': 'software', 'manuscript': 'manuscript'}
+
+def _zx(e, path:str)->str|None:
+    "Text of the first element at `path` (Zotero prefixes) under `e`, whatever version of a namespace it uses"
+    x = e.xpath(path, namespaces=_Z)
+    return _xml_text(x[0]) if x else None
+
+def _zotero_item(e, about:dict)->dict:
+    rdf = '{%s}' % _Z['rdf']
+    cont = next(iter(e.xpath('dcterms:isPartOf/*', namespaces=_Z)), None)
+    if cont is None and (ref := next(iter(e.xpath('dcterms:isPartOf/@rdf:resource', namespaces=_Z)), None)): cont = about.get(ref)
+    c = (lambda path: _zx(cont, path)) if cont is not None else (lambda path: None)
+    people = lambda role: [{'family': _zx(x, 'foaf:surname') or _zx(x, 'foaf:name'), 'given': _zx(x, 'foaf:givenName') or _zx(x, 'foaf:givenname')}
+                           for x in e.xpath(f'bib:{role}/rdf:Seq/rdf:li/foaf:Person', namespaces=_Z)]
+    authors, flags = [a for a in people('authors') if a['family']], []
+    if not authors and (eds := [a for a in people('editors') if a['family']]): authors = eds; flags.append('authors-are-editors: "' + '; '.join(a['family'] for a in eds)[:80] + '"')
+    ids = [_xml_text(x) or '' for x in e.xpath('dc:identifier', namespaces=_Z)] + [_zx(x, 'rdf:value') or '' for x in e.xpath('dc:identifier/dcterms:URI', namespaces=_Z)]
+    doi = next((_doi(re.sub(r'^DOI\s+', '', i)) for i in ids if re.match(r'^DOI\s+10\.', i)), None) or _doi_in(*ids)
+    url = next((i for i in ids if i.startswith('http')), None)
+    y, m = split_date(_zx(e, 'dc:date'))
+    return dict(title=_zx(e, 'dc:title'), authors=authors, flags=flags, year=y, month=m, venue=c('dc:title'), volume=c('prism:volume') or _zx(e, 'prism:volume'),
+                issue=c('prism:number') or _zx(e, 'prism:number'), pages=_page_range(_zx(e, 'bib:pages')), abstract=_zx(e, 'dcterms:abstract'),
+                keywords=[k for k in (_xml_text(x) for x in e.xpath('dc:subject', namespaces=_Z)) if k and not k.startswith('<')] +
+                         [k for k in (_zx(x, 'rdf:value') for x in e.xpath('dc:subject/z:AutomaticTag', namespaces=_Z)) if k],
+                publisher=_zx(e, 'dc:publisher/foaf:Organization/foaf:name'), doi=doi, url=url,
+                type=_Z_TYPE.get(_zx(e, 'z:itemType') or ''), source_key=e.get(rdf + 'about'))
+
+def parse_zotero_rdf(text:str, # the file's text (`\n` line ends)
+                     name:str='', # the file name, for provenance
+                    )->Parsed:
+    "Read Zotero RDF: one record per top-level item, containers resolved, attachments and notes reported"
+    from lxml import etree
+    p, n = Parsed(fmt='zotero-rdf'), len(_lines(text))
+    try: root = etree.fromstring(text.encode('utf-8'), _xml_parser())
+    except etree.XMLSyntaxError as e:
+        p.notes.append(new_note(name, None, 'file', f"{name}: Zotero RDF is not well-formed XML ({e}); nothing read")); return _finish(p)
+    rdf = '{%s}' % _Z['rdf']
+    kids = [k for k in root if isinstance(k.tag, str)]
+    about = {k.get(rdf + 'about'): k for k in kids if k.get(rdf + 'about')}
+    used = {r for k in kids for r in k.xpath('dcterms:isPartOf/@rdf:resource', namespaces=_Z)}
+    if kids and kids[0].sourceline > 1: p.notes.append(new_note(name, 1, 'header', 'RDF header (XML declaration, namespaces)', '', kids[0].sourceline - 1))
+    for j, k in enumerate(kids):
+        first = k.sourceline
+        last = (kids[j+1].sourceline - 1) if j + 1 < len(kids) else max(first, n - 1)
+        kind, local = _zx(k, 'z:itemType'), etree.QName(k).localname
+        if kind in _Z_NOT or local in ('Memo', 'Collection') or (kind is None and k.get(rdf + 'about') in used) or (kind is None and local in ('Journal', 'Series')):
+            p.notes.append(new_note(name, first, 'noise', f"Zotero {kind or local} (not a record)", _zx(k, 'dc:title') or '', last)); continue
+        try: f = {a: v for a, v in _zotero_item(k, about).items() if v not in (None, [], '')}
+        except Exception as e: f, err = {}, f" ({type(e).__name__}: {e})"
+        else: err = ''
+        if any(f.get(a) for a in ('title', 'abstract', 'doi')): p.records.append(_rec(**f, source_file=name, source_lines=[first, last], source_format='zotero-rdf'))
+        else: p.notes.append(new_note(name, first, 'rejected', f"{name}:{first}: Zotero item has no title, abstract or DOI{err}", '', last))
+    if kids and n > (kids[-1].sourceline if kids else 0): p.notes.append(new_note(name, n, 'trailer', 'end of the RDF document', '</rdf:RDF>', n))
+    if not p.records and not p.notes: p.notes.append(new_note(name, None, 'file', f"{name}: no Zotero items in this RDF"))
+    return _finish(p)
+
+def is_zotero_rdf(text:str, name:str='')->bool:
+    "Is `text` an RDF/XML document with Zotero or bibliographic (`bib:`, `dc:`) items?"
+    h = text[:20000]
+    return '<rdf:RDF' in h and ('zotero.org/namespaces/export' in h or 'purl.org/net/biblio' in h)
+
+# %% ../nbs/01c_managers.ipynb
+def _yaml_item(chunk:str):
+    import yaml, textwrap
+    d = yaml.safe_load(textwrap.dedent(re.sub(r'^(\s*)-', r'\1 ', chunk, count=1)))
+    if not isinstance(d, dict): raise ValueError(f"a YAML {type(d).__name__}, not a mapping")
+    iss = d.get('issued')
+    if isinstance(iss, list) and iss and isinstance(iss[0], dict) and 'year' in iss[0]:
+        d['issued'] = {'date-parts': [[iss[0].get('year'), *([iss[0]['month']] if iss[0].get('month') else [])]]}
+    elif iss is not None and not isinstance(iss, dict): d['issued'] = {'raw': str(iss)}
+    return {k: (str(v) if hasattr(v, 'isoformat') or isinstance(v, (int, float)) and k not in ('issued',) else v) for k, v in d.items()}
+
+def parse_csl_yaml(text:str, # the file's text (`\n` line ends)
+                   name:str='', # the file name, for provenance
+                  )->Parsed:
+    "Read CSL-YAML (pandoc's `references:` list), item by item with line spans"
+    p, lines = Parsed(fmt='csl-yaml'), _lines(text)
+    starts = [i for i, l in enumerate(lines) if re.match(r'^\s*- (?=\S)', l)]
+    ind = min((len(lines[i]) - len(lines[i].lstrip()) for i in starts), default=0)
+    starts = [i for i in starts if len(lines[i]) - len(lines[i].lstrip()) == ind]
+    for j, a in enumerate(starts):
+        b = (starts[j+1] if j + 1 < len(starts) else len(lines)) - 1
+        while b > a and (not lines[b].strip() or lines[b].strip() in ('...', '---') or (len(lines[b]) - len(lines[b].lstrip()) <= ind and not lines[b].lstrip().startswith('-') and j + 1 == len(starts) and re.match(r'^\S', lines[b]))): b -= 1
+        chunk = '\n'.join(lines[a:b+1])
+        try: d = _yaml_item(chunk)
+        except Exception as e:
+            p.notes.append(new_note(name, a+1, 'rejected', f"{name}:{a+1}: YAML item could not be read ({type(e).__name__}: {str(e).splitlines()[0] if str(e) else ''})", chunk[:2000], b+1)); continue
+        r = _csl_record(d, name, a+1, b+1, 'csl-yaml')
+        if any(r.get(k) for k in ('title', 'abstract', 'doi')): p.records.append(r)
+        else: p.notes.append(new_note(name, a+1, 'rejected', f"{name}:{a+1}: CSL item has no title, abstract or DOI", chunk[:2000], b+1))
+    first = starts[0] if starts else len(lines)
+    head = [i for i in range(first) if lines[i].strip()]
+    if head: p.notes.insert(0, new_note(name, head[0]+1, 'header', 'YAML front matter around the references', '\n'.join(lines[i] for i in head)[:2000], head[-1]+1))
+    if not starts: p.notes.append(new_note(name, None, 'file', f"{name}: no YAML list items (`- id: …`) found"))
+    return _finish(p)
+
+def is_csl_yaml(text:str, name:str='')->bool:
+    "Is `text` CSL-YAML: a `references:` list, or a YAML list of items with `id`/`title`/`type` keys?"
+    h = text[:20000].lstrip('\ufeff')
+    return bool(re.search(r'^references:\s*$', h, re.M)) or (bool(re.match(r'(?:---\s*\n)?\s*- (?:id|title|type|author):', h)) and
+                                                         bool(re.search(r'^\s+(?:title|author|issued|type|container-title):', h, re.M)))
+
+# %% ../nbs/01c_managers.ipynb
 def is_bibtex(text:str, name:str='')->bool:
     "Does `text` hold BibTeX entries (an `@type{` line)?"
     return bool(re.search(r'^[ \t]*@[ \t]*[A-Za-z]+[ \t]*[{(]', text[:20000], re.M))
@@ -292,6 +485,11 @@ def is_csl_json(text:str, name:str='')->bool:
     return text[:1000].lstrip('\ufeff \t\n')[:1] in ('[', '{')
 
 # %% ../nbs/01c_managers.ipynb
-FORMATS = [Format('csl-json', parse_csl_json, is_csl_json, 'managers', doc='CSL-JSON (Zotero, Mendeley, citeproc)'),
+FORMATS = [Format('endnote-xml', parse_endnote_xml, is_endnote_xml, 'managers', doc='EndNote XML'),
+           Format('zotero-rdf', parse_zotero_rdf, is_zotero_rdf, 'managers', doc='Zotero RDF'),
+           Format('csl-json', parse_csl_json, is_csl_json, 'managers', doc='CSL-JSON (Zotero, Mendeley, citeproc)'),
+           Format('csl-yaml', parse_csl_yaml, is_csl_yaml, 'managers', doc='CSL-YAML (pandoc `references:`)'),
+           Format('refworks', parse_refworks, is_refworks, 'managers', doc='RefWorks tagged format'),
+           Format('endnote', parse_endnote, is_endnote, 'managers', doc='EndNote tagged / Refer (.enw)'),
            Format('bibtex', parse_bibtex, is_bibtex, 'managers', doc='BibTeX / BibLaTeX'),
            Format('ris', parse_ris, is_ris, 'managers', doc='RIS (Zotero, EndNote, Mendeley, databases)')]
