@@ -7,10 +7,12 @@ from __future__ import annotations
 import re
 from .records import new_note
 from .formats import (Format, Parsed, _finish, _lines, _text, _rec, _loads, _first_line, _LineIndex, _arxiv_of, _doi, _doi_in, _page_range,
-                               _pages, _MONTHS, _month, split_arxiv, split_name, split_authors, split_date, fields_from_row, _col, _ALIAS)
+                               _pages, _MONTHS, _month, split_arxiv, split_name, split_authors, split_date, fields_from_row, _col, _ALIAS,
+                               _tagged, _first, _all, _full_pages, _xml_records, _xml_text)
 
 # %% auto 0
-__all__ = ['FORMATS', 'parse_wos', 'is_wos']
+__all__ = ['FORMATS', 'parse_wos', 'parse_medline', 'is_medline', 'parse_pubmed_xml', 'is_pubmed_xml', 'parse_ovid', 'is_ovid',
+           'is_wos']
 
 # %% ../nbs/01d_databases.ipynb
 _WOS_TYPE = {'J': 'article-journal', 'C': 'paper-conference', 'B': 'book', 'S': 'chapter', 'P': 'patent'}
@@ -54,10 +56,126 @@ def parse_wos(text:str, # the file's text (`\n` line ends)
     return _finish(p)
 
 # %% ../nbs/01d_databases.ipynb
+_MEDLINE_TAG = re.compile(r'^([A-Z][A-Z0-9]{1,3})\s*- (.*)$')
+_PT_TYPE = {'journal article': 'article-journal', 'review': 'article-journal', 'preprint': 'article', 'congress': 'paper-conference',
+            'book': 'book', 'book chapter': 'chapter', 'letter': 'article-journal', 'editorial': 'article-journal', 'comment': 'article-journal',
+            'dataset': 'dataset', 'conference abstract': 'paper-conference', 'conference paper': 'paper-conference', 'randomized controlled trial': 'article-journal', 'meta-analysis': 'article-journal', 'systematic review': 'article-journal'}
+
+def _tagged_doi(vals)->str|None:
+    "The DOI among PubMed's `10.1/x [doi]` ids"
+    return next((_doi(v[:-5].strip()) for v in vals if v.endswith('[doi]')), None)
+
+def _medline(f:dict)->dict:
+    y, m = split_date(_first(f, 'DP'))
+    authors = [split_name(a) for a in _all(f, 'FAU')] or [split_name(a) for a in _all(f, 'AU')]
+    authors += [{'family': g, 'given': None} for g in _all(f, 'CN')]
+    pts = [t.lower() for t in _all(f, 'PT')]
+    pmid, pmc = _first(f, 'PMID'), _first(f, 'PMC')
+    return dict(title=_first(f, 'TI', 'BTI'), abstract=' '.join(_all(f, 'AB')) or None, authors=authors, venue=_first(f, 'JT', 'TA'),
+                year=y, month=m, volume=_first(f, 'VI'), issue=_first(f, 'IP'), pages=_full_pages(_first(f, 'PG')),
+                doi=_tagged_doi(_all(f, 'LID', 'AID')), keywords=_all(f, 'OT') or _all(f, 'MH'), publisher=_first(f, 'PB'),
+                type=next((_PT_TYPE[t] for t in pts if t in _PT_TYPE), None), url=f"https://pubmed.ncbi.nlm.nih.gov/{pmid}/" if pmid else None,
+                source_key=' '.join(x for x in (f"pmid:{pmid}" if pmid else '', f"pmcid:{pmc}" if pmc else '') if x) or None)
+
+def parse_medline(text:str, # the file's text (`\n` line ends)
+                  name:str='', # the file name, for provenance
+                 )->Parsed:
+    "Read PubMed/MEDLINE format (`.nbib`, PubMed's `.txt`): records from `PMID-` to the next blank line"
+    return _tagged(text, name, 'medline', _MEDLINE_TAG, lambda t: t == 'PMID', _medline)
+
+def is_medline(text:str, name:str='')->bool:
+    "Does `text` hold PubMed/MEDLINE records (`PMID- ` and `TI  - ` lines)?"
+    h = text[:20000]
+    return bool(re.search(r'^PMID- ?\d', h, re.M)) and bool(re.search(r'^(?:TI|AB|FAU|AU|DP) {0,2}- ', h, re.M))
+
+# %% ../nbs/01d_databases.ipynb
+def _pubmed_xml(e)->dict:
+    a = e.find('.//Article')
+    if a is None: a = e.find('.//Book') if e.find('.//Book') is not None else e
+    t = lambda x, path: _xml_text(x.find(path)) if x is not None else None
+    j = a.find('Journal')
+    parts = [((s.get('Label') + ': ') if s.get('Label') else '') + (_xml_text(s) or '') for s in e.findall('.//Abstract/AbstractText')]
+    authors = []
+    for au in e.findall('.//AuthorList/Author'):
+        if au.find('CollectiveName') is not None: authors.append({'family': _xml_text(au.find('CollectiveName')), 'given': None})
+        elif t(au, 'LastName'): authors.append({'family': t(au, 'LastName'), 'given': t(au, 'ForeName') or t(au, 'Initials')})
+    pd_ = j.find('JournalIssue/PubDate') if j is not None else e.find('.//PubDate')
+    y, m = split_date(' '.join(x for x in (t(pd_, 'Year'), t(pd_, 'Month')) if x) or t(pd_, 'MedlineDate')) if pd_ is not None else (None, None)
+    ids = {i.get('IdType'): _xml_text(i) for i in e.findall('.//ArticleIdList/ArticleId')}
+    doi = next((_xml_text(x) for x in a.findall('ELocationID') if x.get('EIdType') == 'doi'), None) or ids.get('doi')
+    pmid = t(e, './/PMID')
+    pts = [(_xml_text(x) or '').lower() for x in e.findall('.//PublicationTypeList/PublicationType')]
+    return dict(title=t(a, 'ArticleTitle') or t(e, './/BookTitle'), abstract=' '.join(x for x in parts if x.strip()) or None, authors=authors,
+                venue=t(j, 'Title') or t(j, 'ISOAbbreviation'), year=y, month=m, volume=t(j, 'JournalIssue/Volume'), issue=t(j, 'JournalIssue/Issue'),
+                pages=_full_pages(t(a, 'Pagination/MedlinePgn') or t(a, 'Pagination/StartPage')), doi=_doi(doi),
+                keywords=[k for k in (_xml_text(x) for x in e.findall('.//KeywordList/Keyword')) if k], publisher=t(e, './/Publisher/PublisherName'),
+                type=next((_PT_TYPE[p] for p in pts if p in _PT_TYPE), 'book' if e.tag == 'PubmedBookArticle' else None),
+                url=f"https://pubmed.ncbi.nlm.nih.gov/{pmid}/" if pmid else None,
+                source_key=' '.join(x for x in (f"pmid:{pmid}" if pmid else '', f"pmcid:{ids['pmc']}" if ids.get('pmc') else '') if x) or None)
+
+def parse_pubmed_xml(text:str, # the file's text (`\n` line ends)
+                     name:str='', # the file name, for provenance
+                    )->Parsed:
+    "Read PubMed XML, article by article"
+    tag = 'PubmedArticle' if '<PubmedArticle>' in text or '<PubmedArticle ' in text else 'PubmedBookArticle'
+    return _xml_records(text, name, 'pubmed-xml', tag, _pubmed_xml, 'PubMed article')
+
+def is_pubmed_xml(text:str, name:str='')->bool:
+    "Is `text` PubMed XML (`<PubmedArticleSet>` or `<PubmedArticle>`)?"
+    h = text[:20000]
+    return '<PubmedArticleSet' in h or '<PubmedArticle>' in h or '<PubmedBookArticle>' in h
+
+# %% ../nbs/01d_databases.ipynb
+_OVID_LABEL = {'unique identifier': 'UI', 'accession number': 'AN', 'title': 'TI', 'authors': 'AU', 'authors full name': 'FA', 'author': 'AU',
+               'source': 'SO', 'abstract': 'AB', 'year of publication': 'YR', 'publication year': 'YR', 'digital object identifier': 'DO',
+               'journal name': 'JN', 'volume': 'VO', 'issue': 'IP', 'page': 'PG', 'pages': 'PG', 'publication type': 'PT',
+               'keyword heading': 'KW', 'keywords': 'KW', 'mesh subject headings': 'MH', 'issn': 'IS', 'publisher': 'PB', 'url': 'UR'}
+_OVID_SO = re.compile(r'^(?P<venue>[^.]+(?:\.[^.\d][^.]*)*?)\.\s*(?P<vol>[\w-]+)?(?:\((?P<iss>[^)]+)\))?:(?P<pg>[\w-]+),?\s*(?P<year>(?:1[5-9]|20)\d\d)?')
+
+def _ovid(f:dict)->dict:
+    so = _first(f, 'SO') or ''
+    s = _OVID_SO.match(so)
+    y, m = split_date(_first(f, 'YR', 'YR') or (s['year'] if s and s['year'] else so))
+    if s and s['year'] and m is None: _, m = split_date(so[s.start('year'):])
+    doi = _first(f, 'DO')
+    return dict(title=_first(f, 'TI'), abstract=' '.join(_all(f, 'AB')) or None,
+                authors=[split_name(a) for v in _all(f, 'FA') for a in v.split('; ')] or [split_name(a.rstrip('.')) for v in _all(f, 'AU') for a in v.split('; ')],
+                venue=_first(f, 'JN') or (s['venue'].strip() if s else None), year=y, month=m, volume=_first(f, 'VO') or (s and s['vol']),
+                issue=_first(f, 'IP') or (s and s['iss']), pages=_full_pages(_first(f, 'PG') or (s and s['pg'])),
+                doi=_doi(re.sub(r'^https?://(?:dx\.)?doi\.org/', '', doi)) if doi else _doi_in(*_all(f, 'UR')), keywords=_all(f, 'KW') or _all(f, 'MH'),
+                publisher=_first(f, 'PB'), type=next((_PT_TYPE[t.lower()] for t in _all(f, 'PT') if t.lower() in _PT_TYPE), None),
+                url=next((u for u in _all(f, 'UR') if u.startswith('http')), None), source_key=' '.join(f"{k.lower()}:{_first(f, k)}" for k in ('AN', 'UI') if _first(f, k)) or None)
+
+_OVID_TAG = re.compile(r'^([A-Z][A-Z0-9])  - ?(.*)$')
+_OVID_NO = re.compile(r'^\s*<\d+>\s*$')
+
+def parse_ovid(text:str, # the file's text (`\n` line ends)
+               name:str='', # the file name, for provenance
+              )->Parsed:
+    "Read Ovid's tagged or labelled text export, records numbered `<1>`, `<2>`, …"
+    lines = _lines(text)
+    if any(_OVID_TAG.match(l) for l in lines[:400]):
+        return _tagged(text, name, 'ovid', _OVID_TAG, lambda t: False, _ovid, blank_ends=False, marker=_OVID_NO)
+    lab = re.compile(r'^(\S[^:]*?)\s*:?\s*$')
+    def tag(l):
+        m = lab.match(l)
+        return m and _OVID_LABEL.get(m[1].strip().lower())
+    fake = '\n'.join(f"{tag(l)}  - " if tag(l) else l for l in lines)   # labels as tags, values continue them
+    return _tagged(fake, name, 'ovid', _OVID_TAG, lambda t: False, _ovid, blank_ends=False, marker=_OVID_NO, join='; ')
+
+def is_ovid(text:str, name:str='')->bool:
+    "Is `text` an Ovid export: records numbered `<1>` with Ovid tags or labels?"
+    h = text[:20000]
+    return bool(re.search(r'^\s*<1>\s*$', h, re.M)) and bool(re.search(r'^(?:(?:TI|AU|SO|AN|UI)  - |Title\s*$|Authors\s*$|Source\s*$)', h, re.M))
+
+# %% ../nbs/01d_databases.ipynb
 def is_wos(text:str, name:str='')->bool:
     "Is `text` a Web of Science plain-text export (`FN`/`VR`/`PT` tags, `ER` lines)?"
     h = text[:20000].lstrip('\ufeff \t\n')
     return bool(re.match(r'(?:FN |VR |PT [A-Z]\b)', h)) and bool(re.search(r'^ER\s*$', h, re.M))
 
 # %% ../nbs/01d_databases.ipynb
-FORMATS = [Format('wos', parse_wos, is_wos, 'databases', doc='Web of Science plain text (savedrecs.txt)')]
+FORMATS = [Format('pubmed-xml', parse_pubmed_xml, is_pubmed_xml, 'databases', doc='PubMed XML (efetch, Save as XML)'),
+           Format('medline', parse_medline, is_medline, 'databases', doc='PubMed/MEDLINE format (.nbib, PubMed .txt)'),
+           Format('wos', parse_wos, is_wos, 'databases', doc='Web of Science plain text (savedrecs.txt)'),
+           Format('ovid', parse_ovid, is_ovid, 'databases', doc='Ovid tagged or labelled export')]

@@ -385,7 +385,7 @@ def _tagged(text:str, name:str, fmt:str, tag:re.Pattern, start, mapper, blank_en
             if blank_ends and cur is not None and cur[1]: close(i - 1)
             continue
         if cur is not None and last is not None and cur[1].get(last) is not None:
-            v = cur[1][last]; v[-1] = f"{v[-1]}{join}{l.strip()}".strip(); continue
+            v = cur[1][last]; v[-1] = f"{v[-1]}{join}{l.strip()}" if v[-1] else l.strip(); continue
         if cur is not None and marker is not None:   # a line inside a marked record before its first tag
             cur[1].setdefault('', []).append(l.strip()); continue
         p.notes.append(new_note(name, i, 'header' if not p.records else 'noise', f'text outside any {fmt} record', l.strip()))
