@@ -104,12 +104,11 @@ def _scholar(d:dict)->dict:
                     abstract=_text(b.get('abstract')), year=_int(b.get('pub_year') or b.get('year')), venue=_text(b.get('venue') or b.get('journal') or b.get('citation')),
                     url=_text(d.get('pub_url') or d.get('eprint_url')), volume=_text(b.get('volume')), pages=_page_range(b.get('pages')),
                     publisher=_text(b.get('publisher')), source_key=_keys(scholar=_text(d.get('author_pub_id') or d.get('cites_id'))))
-    if 'GSRank' in d or 'CitesPerYear' in d or 'QueryDate' in d:   # Publish or Perish
-        return dict(title=_text(d.get('title') or d.get('Title')), authors=split_authors(d.get('authors') or d.get('Authors')),
-                    abstract=_text(d.get('abstract') or d.get('Abstract')), year=_int(d.get('year') or d.get('Year')), venue=_text(d.get('source') or d.get('Source')),
-                    publisher=_text(d.get('publisher') or d.get('Publisher')), doi=_doi(d.get('doi') or d.get('DOI')), volume=_text(d.get('volume')),
-                    issue=_text(d.get('issue')), pages=_pages(d.get('startpage') or d.get('StartPage'), d.get('endpage') or d.get('EndPage')),
-                    url=_text(d.get('article_url') or d.get('ArticleURL')), type=None)
+    if 'GSRank' in d or 'CitesPerYear' in d or 'QueryDate' in d:   # Publish or Perish (its keys come capitalised or not)
+        d = {str(k).lower(): v for k, v in d.items()}
+        return dict(title=_text(d.get('title')), authors=split_authors(d.get('authors')), abstract=_text(d.get('abstract')), year=_int(d.get('year')),
+                    venue=_text(d.get('source')), publisher=_text(d.get('publisher')), doi=_doi(d.get('doi')), volume=_text(d.get('volume')),
+                    issue=_text(d.get('issue')), pages=_pages(d.get('startpage'), d.get('endpage')), url=_text(d.get('articleurl') or d.get('article_url')))
     pi = d.get('publication_info') or {}
     s = _GS_SUMMARY.match(str(pi.get('summary') or ''))
     names = [a.get('name') for a in pi.get('authors') or [] if isinstance(a, dict) and a.get('name')]

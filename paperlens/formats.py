@@ -318,9 +318,9 @@ def _page_range(v)->str|None:
 def _pages(sp, ep)->str|None:
     "Pages from separate start and end fields"
     sp, ep = _text(sp), _text(ep)
-    return _page_range(f"{sp}-{ep}") if sp and ep else sp or ep
+    return _page_range(f"{sp}-{ep}") if sp and ep and sp != ep else sp or ep
 
-_DOI_URL = re.compile(r'\bdoi\.org/+(10\.\d{4,9}/[^\s?#]+)', re.I)
+_DOI_URL = re.compile(r'(?:\bdoi\.org/+|/doi/(?:abs/|full/|pdf/|epdf/)?)(10\.\d{4,9}/[^\s?#]+)', re.I)   # doi.org links and publishers' /doi/abs/10.… pages
 
 def _doi_in(*urls)->str|None:
     "The DOI of the first `https://doi.org/...` link among `urls`"

@@ -164,6 +164,11 @@ def _openalex_csv(r:dict)->dict:
 # %% ../nbs/01f_sheets.ipynb
 csv.field_size_limit(2**31 - 1)
 
+def _swallowed(lines:list[str], first:int, delim:str, n:int)->bool:
+    "Is the row starting on line `first` a quote that never closed? Yes when reading on from the next line gives a row of exactly `n` fields"
+    nxt = next(csv.reader(io.StringIO('\n'.join(lines[first:first + 200]) + '\n', newline=''), delimiter=delim), None)
+    return nxt is not None and len(nxt) == n
+
 def _rows(lines:list[str], delim:str, n:int, start:int=0):
     "(first line, last line, cells, problem) for each row of `lines[start:]`; a row that cannot be right is its first line alone"
     while start < len(lines):
@@ -173,7 +178,7 @@ def _rows(lines:list[str], delim:str, n:int, start:int=0):
             except StopIteration: return
             except csv.Error as e: yield base + prev + 1, base + prev + 1, None, f"CSV row could not be read ({e})"; start = base + prev + 1; break
             first, last, prev = base + prev + 1, base + rd.line_num, rd.line_num
-            if last > first and len(row) != n and n > 1:   # a quote that never closed swallowed the lines after it
+            if last > first and len(row) != n and n > 1 and _swallowed(lines, first, delim, n):   # a quote that never closed swallowed rows
                 yield first, first, None, f"a quote opened on this line never closes (the row would run {last - first + 1} lines with {len(row)} fields, not {n})"
                 start = first; break
             yield first, last, row, None
