@@ -15,8 +15,8 @@ from .records import record_id, to_frame, COLUMNS, LIST_COLUMNS
 
 # %% auto 0
 __all__ = ['SAME_TITLE', 'CLOSE_TITLE', 'NEAR_TITLE', 'YEAR_GAP', 'NEAR_ABSTRACT', 'BLOCK_TOKENS', 'BLOCK_MAX_DF',
-           'BLOCK_MIN_SHARED', 'TITLE_MIN_SHARED', 'DECISION_COLUMNS', 'find_duplicates', 'read_overrides',
-           'merge_groups', 'apply_decisions']
+           'BLOCK_MIN_SHARED', 'BLOCK_TOP', 'TITLE_MIN_SHARED', 'TITLE_MAX_DF', 'TITLE_WINDOW', 'DECISION_COLUMNS',
+           'find_duplicates', 'read_overrides', 'merge_groups', 'apply_decisions']
 
 # %% ../nbs/03_dedupe.ipynb
 def _norm(s)->str:
@@ -230,7 +230,8 @@ def _decide(a:dict, b:dict)->dict|None:
                                (f"pages {_pp(a['pages'])}", _same_pages(a['pages'], b['pages'])),
                                ('same venue', ven)) if ok]
     types = {a['type'], b['type']}
-    if 'paper-conference' in types and types & {'article-journal', 'article'} and len(support) < 3: bad.append(f"a conference paper and a journal article")
+    if types == {'paper-conference', 'article-journal'} and not (a['preprint'] or b['preprint']) and len(support) < 3:
+        bad.append("a conference paper and a journal article")   # a journal extension is another work; a preprint is a version of either
     if ven is False and not (a['volume'] and a['volume'] == b['volume'] and _same_pages(a['pages'], b['pages'])):
         bad.append(f"different venues ({' '.join(a['venue'][0])[:40]} vs {' '.join(b['venue'][0])[:40]})")
     kind = 'exact' if ts == 100 else 'near'
@@ -238,21 +239,21 @@ def _decide(a:dict, b:dict)->dict|None:
     if typo: who = f"first authors differ ({a['authors'][0]} vs {b['authors'][0]}: a misspelling?)"
     if not bad and (au or typo or (au is None and len(support) >= 3)) and (ts >= SAME_TITLE or len(support) >= 2):
         return dict(kind=kind, score=round(ts / 100, 4), action='merged', reason=f"{words}; {who}" + (f"; {', '.join(support)}" if support else ''))
-    if ts >= NEAR_TITLE:
+    if ts >= NEAR_TITLE and au is not False:   # similar titles by different people are different papers: nothing to flag
         why = bad + (['different authors'] if au is False else []) + ([] if bad or au is False else ['not enough other evidence'])
         return dict(kind=kind, score=round(ts / 100, 4), action='flagged', reason=f"{words} but {', '.join(why)}")
     return None
 
 # %% ../nbs/03_dedupe.ipynb
 NEAR_ABSTRACT = 65   # rapidfuzz ratio (0-100) of two abstracts at which they are flagged as a near pair
-BLOCK_TOKENS, BLOCK_MAX_DF, BLOCK_MIN_SHARED = 16, 200, 3   # rarest words kept per record; most records a word may be in; words two records must share
-TITLE_MIN_SHARED = 2   # rare title words two records must share to be compared
+BLOCK_TOKENS, BLOCK_MAX_DF, BLOCK_MIN_SHARED, BLOCK_TOP = 16, 200, 3, 20   # rarest words kept per record; most records a word may be in; words two records must share; most candidates per record
+TITLE_MIN_SHARED, TITLE_MAX_DF, TITLE_WINDOW = 2, 20, 4   # rare title words two records must share; most records such a word may be in; neighbours compared in title order
 
 # %% ../nbs/03_dedupe.ipynb
 _MAXLEN = 3000
 _STOP = set('the and for with that this from are was were our has have been which their these into also can its not but than they such more most using based via over new two one use show paper propose proposed approach method methods model models results data task tasks large language learning neural training performance work study'.split())
 
-def _candidates(texts:list[str], min_shared:int|None=None)->list[tuple[int, int]]:
+def _candidates(texts:list[str], min_shared:int|None=None, max_df:int|None=None)->list[tuple[int, int]]:
     "Pairs `(i, j)`, `i < j`, of texts sharing enough rare words to be worth comparing"
     from scipy import sparse
     from itertools import chain
@@ -266,7 +267,7 @@ def _candidates(texts:list[str], min_shared:int|None=None)->list[tuple[int, int]
     key = key[np.r_[True, key[1:] != key[:-1]]]           # each (doc, word) once
     doc, code = key // len(uniq), key % len(uniq)
     df = np.bincount(code, minlength=len(uniq))
-    keep = (df[code] >= 2) & (df[code] <= BLOCK_MAX_DF)
+    keep = (df[code] >= 2) & (df[code] <= (max_df or BLOCK_MAX_DF))
     doc, code = doc[keep], code[keep]
     order = np.lexsort((code, df[code], doc))            # per doc, rarest words first
     doc, code = doc[order], code[order]
@@ -277,7 +278,11 @@ def _candidates(texts:list[str], min_shared:int|None=None)->list[tuple[int, int]
     X = sparse.csr_matrix((np.ones(len(doc), np.int32), (doc, code)), shape=(n, len(uniq)))
     S = sparse.triu(X @ X.T, k=1).tocoo()
     keep = S.data >= (min_shared or BLOCK_MIN_SHARED)
-    return sorted(zip(S.row[keep].tolist(), S.col[keep].tolist()))
+    r, c, v = S.row[keep], S.col[keep], S.data[keep]
+    o = np.lexsort((c, -v, r))                            # per record, the candidates sharing most words first ...
+    r, c = r[o], c[o]
+    keep = (np.arange(len(r)) - np.searchsorted(r, r, side='left')) < BLOCK_TOP   # ... and at most BLOCK_TOP of them
+    return sorted(zip(r[keep].tolist(), c[keep].tolist()))
 
 # %% ../nbs/03_dedupe.ipynb
 def _near_pairs(df:pd.DataFrame, skip=lambda i, j: False)->list[dict]:
@@ -324,10 +329,12 @@ def _key_pairs(keys:list)->set:
     return out
 
 def _title_pairs(k:pd.DataFrame)->set:
-    "Candidate pairs: same DOI, arXiv id or title, same content id, or titles sharing rare words"
+    "Candidate pairs: same DOI, arXiv id, title, content id or citation, titles sharing rare words, and neighbours in title order"
     cite = [f"{au[0]}|{y}|{v}|{p[0][1]}" if au and y and v and p else None for au, y, v, p in zip(k['authors'], k['year'], k['volume'], k['pages'])]
     out = _key_pairs(k['doi']) | _key_pairs(k['arxiv']) | _key_pairs(k['title']) | _key_pairs(k['content']) | _key_pairs(cite)
-    out |= set(_candidates(list(k['title']), min_shared=TITLE_MIN_SHARED))
+    out |= set(_candidates(list(k['title']), min_shared=TITLE_MIN_SHARED, max_df=TITLE_MAX_DF))
+    order = sorted((t, i) for i, t in enumerate(k['title']) if t)   # sorted neighbourhood: titles alike from their first words on
+    out |= {tuple(sorted((order[n][1], order[m][1]))) for n in range(len(order)) for m in range(n + 1, min(n + 1 + TITLE_WINDOW, len(order)))}
     return out
 
 def _group(n:int, dec:list[dict], K:list[dict])->list[dict]:

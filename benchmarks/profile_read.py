@@ -1,0 +1,48 @@
+"""Profile `paperlens.read` end to end (parse + repair + dedupe) on a generated corpus: records/s and where the time goes.
+
+    nice -n 10 .venv/bin/python benchmarks/profile_read.py                 # 100,000 BibTeX records
+    .venv/bin/python benchmarks/profile_read.py --n 20000 --fmt jsonl --top 30
+
+The corpus comes from the ingest benchmark's generator (benchmarks/bench_ingest.py: seed titles, authors and abstracts recombined,
+unique DOIs and arXiv ids), written once to a temporary file in the chosen format. `read` runs once under cProfile (for the
+breakdown) and once without it (for the figure: cProfile slows pure-Python code down); the stage times are the cumulative
+times of the stage functions in the profiled run, scaled to the plain run. Prints a small Markdown table.
+"""
+from __future__ import annotations
+import argparse, cProfile, io, pstats, sys, tempfile, time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT)); sys.path.insert(0, str(ROOT/'benchmarks'))
+
+STAGES = [('parse', 'parse_file'), ('repair', 'repair'), ('records table', 'to_frame'), ('duplicates', 'find_duplicates'),
+          ('merge', 'apply_decisions'), ('merge groups', 'merge_groups')]
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split('\n')[0])
+    ap.add_argument('--n', type=int, default=100_000, help='records')
+    ap.add_argument('--fmt', default='bibtex', help='format to generate (a writer of bench_ingest.py: bibtex, jsonl, ris, csv, ...)')
+    ap.add_argument('--top', type=int, default=0, help='also print the N functions with the most own time')
+    args = ap.parse_args()
+    import bench_ingest
+    from paperlens.ingest import read
+    name, write = bench_ingest.WRITERS[args.fmt]
+    with tempfile.TemporaryDirectory() as d:
+        path = Path(d)/name
+        path.write_text(write(bench_ingest.corpus(args.n)), encoding='utf-8')
+        t = time.perf_counter(); c = read(path); plain = time.perf_counter() - t
+        prof = cProfile.Profile(); t = time.perf_counter(); prof.enable(); read(path); prof.disable(); profiled = time.perf_counter() - t
+    st = pstats.Stats(prof)
+    cum = {}
+    for (file, line, fn), (cc, nc, tt, ct, callers) in st.stats.items():
+        if 'paperlens' in file and fn in {f for _, f in STAGES}: cum[fn] = max(cum.get(fn, 0), ct)
+    scale = plain / profiled
+    print(f"\n`read` on {args.n:,} generated {args.fmt} records: {plain:.1f} s, {args.n / plain:,.0f} records/s "
+          f"({len(c.records):,} records out, {int((c.decisions.action == 'merged').sum()) if len(c.decisions) else 0} merges)\n")
+    print('| stage | seconds (scaled from the profile) | share |\n|---|---:|---:|')
+    for label, fn in STAGES:
+        if fn in cum: print(f"| {label} (`{fn}`) | {cum[fn] * scale:.1f} | {cum[fn] / profiled:.0%} |")
+    if args.top:
+        s = io.StringIO(); pstats.Stats(prof, stream=s).sort_stats('tottime').print_stats(args.top); print(s.getvalue())
+
+if __name__ == '__main__': main()

@@ -1,0 +1,92 @@
+"End-to-end duplicate decisions through `paperlens.read` on export files, and the labelled benchmark when its data is present (issue 15.5)"
+from pathlib import Path
+import pytest
+import pandas as pd
+from paperlens.ingest import read
+from paperlens.records import new_record, to_frame
+from paperlens.clean import repair, ARXIV_DOI
+from paperlens.dedupe import find_duplicates, merge_groups, apply_decisions
+
+FIX = Path(__file__).parent/'fixtures'/'dedupe'
+DATA = Path(__file__).resolve().parents[2]/'shared'/'data'/'dedup'
+
+def merged(c): return c.decisions[c.decisions.action == 'merged'] if len(c.decisions) else c.decisions
+def flagged(c): return c.decisions[c.decisions.action == 'flagged'] if len(c.decisions) else c.decisions
+
+def test_book_doi_on_chapters_is_flagged_not_merged():
+    c = read(FIX/'book_chapters.bib')
+    assert len(c.records) == 3 and len(merged(c)) == 0
+    assert len(flagged(c)) >= 2 and flagged(c).reason.str.contains('identifier shared by different works').all()
+
+def test_polluted_eprint_merges_nothing():
+    c = read(FIX/'polluted_eprint.bib')
+    assert len(c.records) == 5 and len(merged(c)) == 0
+    assert flagged(c).reason.str.contains('same arXiv id 1011.1669').all() and len(flagged(c)) >= 4
+    titles = ' '.join(c.records.title)
+    for w in ('Quasiclassical', 'Rhinoconjunctivitis', 'microperoxidase'): assert w in titles   # nothing split
+    assert not any(e['kind'] == 'glued-words' for rs in c.records.repairs for e in rs)
+
+def test_same_title_and_author_in_other_years_and_venues_stay_apart():
+    c = read(FIX/'hobbs.bib')
+    assert len(c.records) == 3 and len(merged(c)) == 0
+    why = ' '.join(flagged(c).reason)
+    assert 'years 1988 and 1993' in why or 'years 1990 and 1993' in why
+
+def test_conference_abstract_is_not_the_article():
+    c = read(FIX/'abstract_then_article.ris')
+    assert len(c.records) == 2 and len(merged(c)) == 0
+
+def test_one_article_from_two_databases_is_merged():
+    c = read(FIX/'pubmed_export.ris', FIX/'embase_export.bib')
+    assert len(c.records) == 2, c.decisions[['reason', 'action']]
+    assert len(merged(c)) == 2 and merged(c).kind.eq('exact').any()
+    why = ' '.join(merged(c).reason)
+    assert 'volume 89' in why and 'volume 352' in why    # the reason names the fields that agree
+
+def test_preprint_and_published_merge_with_both_identities():
+    c = read(FIX/'preprint_and_published.bib')
+    assert len(c.records) == 2                            # SPLADE (preprint + SIGIR) and SPLADE v2
+    one = c.records[c.records.arxiv_id == '2107.05720'].iloc[0]
+    assert one.doi == '10.1145/3404835.3463098' and len(one.merged_from) == 1   # the publisher's DOI, the arXiv id kept
+    v2 = c.records[c.records.arxiv_id == '2109.10086'].iloc[0]
+    assert v2.doi == ARXIV_DOI + '2109.10086' and len(v2.merged_from) == 0      # the derived DOI joins nothing
+
+def test_derived_dois_never_merge_different_preprints():
+    recs = [repair(new_record(title=f'Scaling laws for sparse retrieval models, part {k}', arxiv_id=f'2401.{k:05d}',
+                              authors=[{'family': 'Lee', 'given': 'J.'}])) for k in range(1, 6)]
+    assert all(r['doi'].startswith(ARXIV_DOI) for r in recs)
+    dec = find_duplicates(to_frame(recs))
+    assert not len(dec) or not (dec.action == 'merged').any()
+
+def test_overrides_still_win():
+    files = (FIX/'pubmed_export.ris', FIX/'embase_export.bib')
+    m = merged(read(*files)).iloc[0]
+    c = read(*files, decisions=[{'id_a': m.id_a, 'id_b': m.id_b, 'decision': 'reject'}])
+    assert len(c.records) == 3 and (c.decisions.override == 'reject').sum() == 1
+    f = flagged(read(FIX/'hobbs.bib')).iloc[0]
+    c = read(FIX/'hobbs.bib', decisions=[{'id_a': f.id_a, 'id_b': f.id_b, 'decision': 'accept'}])
+    assert len(c.records) == 2
+
+def test_every_decision_is_explained():
+    c = read(*sorted(FIX.iterdir()))
+    assert len(c.decisions) and c.decisions.reason.str.len().gt(10).all()
+    assert set(c.decisions.action) <= {'merged', 'flagged'} and set(c.decisions.kind) <= {'exact', 'near'}
+
+def _truth(folder):
+    out = {}
+    for g, line in enumerate((folder/'merged_record_ids.csv').read_text().splitlines()[1:]):
+        for i in line.strip().strip('"').split(';'):
+            if i: out[i] = g
+    return out
+
+@pytest.mark.skipif(not DATA.exists(), reason='the labelled benchmark data (../shared/data/dedup) is not here')
+@pytest.mark.parametrize('name', sorted(p.name for p in DATA.iterdir() if (p/'merged_record_ids.csv').exists()) if DATA.exists() else [])
+def test_labelled_benchmark(name):
+    "Record-level sensitivity and precision on a labelled real search export (see benchmarks/bench_dedup.py)"
+    import sys; sys.path.insert(0, str(Path(__file__).parents[1]/'benchmarks'))
+    from bench_dedup import score
+    from paperlens.parse import parse_file
+    df = to_frame([repair(r) for r in parse_file(DATA/name/'records_pre_merged.csv').records])
+    groups = [[df.source_key[k]] + [df.source_key[i] for i in rest] for k, rest in merge_groups(df, find_duplicates(df)) if rest]
+    s = score(groups, _truth(DATA/name))
+    assert s['precision'] >= 0.999 and s['sensitivity'] >= 0.98, s
