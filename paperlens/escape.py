@@ -26,7 +26,7 @@ def plain(s, # any value: text, number, None
     return _SURR.sub(_surrogate, _CTRL.sub('', str(s)))
 
 # %% ../nbs/00a_escape.ipynb
-_MD_SPECIAL = re.compile(r'([\\`*_\[\]{}()<>#+!|~$^"])')
+_MD_SPECIAL = re.compile(r'([\\`*_\[\]|~$^])')
 _MD_URL = re.compile(r'(https?://[^\s<>"\'`\\\[\]{}()|^]+)', re.I)
 _URL_UNSAFE = re.compile(r'[*_~$()!]')
 
@@ -50,7 +50,7 @@ def md_text(s, # any value (record text, a file name, a number)
             out.append(shown + _md_plain(part[len(u):]))
         else: out.append(_md_plain(part))
     s = ''.join(out)
-    s = re.sub(r'^([-=])(?=\s|$|[-=]*$)', r'\\\1', s)                  # a list item or a setext underline
+    s = re.sub(r'^([-+=#>])(?=\s|$|[-=#]*$)', r'\\\1', s)           # a list item, a setext underline, a heading, a quote
     return re.sub(r'^(\d{1,9})([.)])(?=\s|$)', r'\1\\\2', s)          # an ordered list item
 
 # %% ../nbs/00a_escape.ipynb
