@@ -8,7 +8,7 @@ export TRANSFORMERS_OFFLINE := 1
 export TOKENIZERS_PARALLELISM := false
 export PYTHONHASHSEED := 0
 
-.PHONY: review setup test check docs readme clean-nbs export benchmark
+.PHONY: review setup test check docs readme clean-nbs export benchmark fuzz
 
 ## README command 1: set up .venv (once) and run the whole review on the bundled examples
 review: setup
@@ -53,3 +53,7 @@ export: setup
 benchmark: setup
 	$(BIN)/python benchmarks/bench_ingest.py $(if $(LITSTUDY),--litstudy $(LITSTUDY))
 	$(BIN)/python benchmarks/bench_topics.py
+
+## fuzzing (on demand, not part of the tests): 10,000 generated inputs per input format through `paperlens.read`
+fuzz: setup
+	PAPERLENS_FUZZ=1 $(BIN)/python -m pytest tests/fuzz -q -p no:cacheprovider

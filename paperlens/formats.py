@@ -302,10 +302,13 @@ def _arxiv_of(*vals)->tuple|None:
         m = _ARXIV_IN.search(v)
         if m and (ax := split_arxiv(m[1] or m[2])): return ax
 
+_DOI_IN = re.compile(r'10\.\d+(?:\.\d+)*/\S+')
+
 def _doi(v)->str|None:
-    "A DOI lower-cased without resolver prefix"
+    "The DOI in a DOI field, lower-cased, without resolver prefix or label (`https://doi.org/…`, `doi:`, `DOI 10.…`, `… [doi]`); None when it holds none"
     v = _text(v)
-    return re.sub(r'^(?:https?://(?:dx\.)?doi\.org/|doi:\s*)', '', v, flags=re.I).lower() if v else None
+    m = _DOI_IN.search(re.sub(r'^(?:https?://(?:dx\.)?doi\.org/|doi:\s*)', '', v, flags=re.I)) if v else None
+    return m[0].rstrip('.,;').lower() if m else None
 
 _RANGE = re.compile(r'^([\w.:]+?)\s*(?:-{1,3}|[\u2010-\u2015\u2212])\s*([\w.:]+)$')
 
