@@ -9,7 +9,7 @@ from pathlib import PurePath
 from urllib.parse import quote
 
 # %% auto 0
-__all__ = ['plain', 'md_text', 'safe_url', 'md_link', 'html_text', 'latex_text', 'csv_cell', 'file_label']
+__all__ = ['plain', 'md_text', 'safe_url', 'md_link', 'html_text', 'json_script', 'latex_text', 'csv_cell', 'file_label']
 
 # %% ../nbs/00a_escape.ipynb
 _CTRL = re.compile('[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]')
@@ -80,6 +80,16 @@ def html_text(s, # any value
              )->str: # text escaped for HTML content and attribute values
     "`s` escaped for HTML (quotes included), control characters removed"
     return html.escape(plain(s), quote=True)
+
+# %% ../nbs/00a_escape.ipynb
+def json_script(obj, # JSON-able data (record text included)
+                id:str, # the element id the page's script looks up
+               )->str: # a `<script type="application/json">` element
+    "`obj` as JSON inside an inert `<script type=\"application/json\">` element that no value can close"
+    import json
+    s = json.dumps(obj, ensure_ascii=False, sort_keys=True, default=str)
+    for a, b in (('<', '\\u003c'), ('>', '\\u003e'), ('&', '\\u0026'), ('\u2028', '\\u2028'), ('\u2029', '\\u2029')): s = s.replace(a, b)
+    return f'<script type="application/json" id="{html_text(id)}">{plain(s)}</script>'
 
 # %% ../nbs/00a_escape.ipynb
 _TEX = {'\\': r'\textbackslash{}', '{': r'\{', '}': r'\}', '$': r'\$', '&': r'\&', '%': r'\%', '#': r'\#', '_': r'\_',

@@ -4,14 +4,14 @@
 
 # %% ../nbs/08a_render.ipynb 3
 from __future__ import annotations
-import base64, re
+import base64, hashlib, re
 from pathlib import Path
 import numpy as np, pandas as pd
 from .escape import md_text, html_text, file_label, plain
 
 # %% auto 0
 __all__ = ['CSS', 'md_to_html', 'is_list', 'cell', 'table_html', 'table_md', 'img_data_uri', 'methods_text', 'split_review',
-           'fig_title', 'topic_table', 'quality_table', 'render_markdown', 'render_html']
+           'fig_title', 'topic_table', 'quality_table', 'render_markdown', 'render_html', 'csp']
 
 # %% ../nbs/08a_render.ipynb
 def _ok_link(url:str)->bool:
@@ -174,6 +174,7 @@ def _notes_table(notes, rejected):
 
 def render_html(b, # a `paperlens.report.Bundle`
                 extra:str='', # HTML of more sections, placed before the appendix (already escaped by whoever made it)
+                scripts:list=(), # JavaScript sources of paperlens's own (never record text; pass data with `escape.json_script`)
                )->str:
     "The review as one self-contained HTML page: figures as data URIs, styles inline, text escaped"
     t, c, s = b.topics, b.counts, b.manifest['settings']
@@ -203,6 +204,12 @@ def render_html(b, # a `paperlens.report.Bundle`
               f'<p class="meta">paperlens {e(b.manifest.get("paperlens"))}; seed {e(s.get("seed"))}; '
               f'{len(b.manifest.get("inputs", []))} input files, SHA-256 in manifest.json.</p>']
     return ('<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
-            '<meta name="viewport" content="width=device-width, initial-scale=1">'
-            "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; img-src data:; style-src 'unsafe-inline'\">"
-            f'<title>{e(title)}</title><style>{CSS}</style></head><body><main>\n' + '\n'.join(p for p in parts if p) + '\n</main></body></html>\n')
+            '<meta name="viewport" content="width=device-width, initial-scale=1">' + csp(scripts) +
+            f'<title>{e(title)}</title><style>{CSS}</style></head><body><main>\n' + '\n'.join(p for p in parts if p) + '\n</main>' +
+            ''.join(f'<script>{js}</script>' for js in scripts) + '</body></html>\n')
+
+def csp(scripts:list=())->str:
+    "The page's Content-Security-Policy: nothing but inline styles, `data:` images and the given scripts (by their SHA-256)"
+    src = ' '.join(f"'sha256-{base64.b64encode(hashlib.sha256(js.encode()).digest()).decode()}'" for js in scripts)
+    return ("<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; img-src data:; style-src 'unsafe-inline'"
+            + (f"; script-src {src}" if src else '') + '">')
