@@ -34,7 +34,9 @@ def split_sentences(text:str, # an abstract or any running text
                                      or re.fullmatch(r'[a-z]', word) and nxt.isupper()): continue
         out.append(text[start:m.end()].strip()); start = m.end()
     out.append(text[start:].strip())
-    return [s for s in out if s]
+    return [t for t in (_LABEL.sub('', s) for s in out) if t]
+
+_LABEL = re.compile(r'^(?:[A-Z][A-Z]+(?:\s+(?:[A-Z]+|AND|OF))*|Background|Methods?|Results?|Conclusions?|Objectives?|Aims?|Purpose|Findings|Interpretation|Design|Setting|Context)\s*:\s+(?=\S)')   # structured abstracts: 'RESULTS: ...'
 
 # %% ../nbs/06a_extract.ipynb
 _FW = {'a', 'an', 'the', 'of', 'for', 'by', 'to', 'in', 'on', 'at', 'and', 'or', 'how', 'with', 'from', 'that', 'as', 'is', 'are',
@@ -385,7 +387,7 @@ introduce introduces introduced develop developed analysis analyses first second
 make makes made provide provides provided lead leads given like further well thus hence often widely typically commonly particular
 increase increasing increasingly significantly substantially remarkable remarkably promising challenge challenges challenging crucial
 critical achieving terms standard wide range order allows allow enable enables potential gap limited research researchers field fields
-aim aims purpose approach utilize utilizing utilizes leverage leveraging leverages produce produces producing enhance enhancing
+aim aims purpose did does do done doing had has have having was were being been approach utilize utilizing utilizes leverage leveraging leverages produce produces producing enhance enhancing
 enhances perform performs performing require requires required exhibit exhibits remain remains yield yields obtain obtains allowing
 help helps helping reach gain gains build builds building generate generates generating automatically effectively efficiently
 largely mainly highly directly simply easily thereby respectively especially particularly relatively generally usually widely'''.split())
@@ -408,12 +410,13 @@ def keyphrases(rec:dict, # a record dict
     for s in sents:
         for chunk in re.split(r'[,.;:()\[\]{}"“”!?–—]|\s-\s', s):
             run, first = [], True
-            for w in re.findall(r"[A-Za-z][\w+'’-]*", chunk) + [None]:
+            for w in re.findall(r"[A-Za-z0-9][\w+'’.-]*[\w+]|[A-Za-z0-9]", chunk) + [None]:
+                if w is not None and re.fullmatch(r'\d+(?:\.\d+)?', w) and run: run.append((w, first)); first = False; continue   # 'type 2 diabetes'
                 if w is None or _stop(w) or re.search(r"['’]", w) or glued_words(w, vocab):
                     for n in (3, 2, 1):
                         for i in range(len(run) - n + 1):
                             ws = [x for x, _ in run[i:i + n]]
-                            if not _nounish(ws[-1]) or ws[0].lower().endswith('ly'): continue
+                            if not _nounish(ws[-1]) or ws[0].lower().endswith('ly') or ws[0][:1].isdigit() or ws[-1][:1].isdigit(): continue
                             p = ' '.join(ws)
                             if n == 1 and (len(p) < 4 or _zipf(p) > 4.3 and not re.search(r'[A-Z]', p[1:])): continue
                             shown = p if not run[i][1] or re.search(r'[A-Z]', ws[0][1:]) or ws[0].isupper() else p[:1].lower() + p[1:]
@@ -500,18 +503,21 @@ def introduced_name(rec:dict, # a record dict with an `abstract` (and maybe a `t
     if ':' in t and 0 < len(t.split(':')[0].split()) <= 3: return t.split(':')[0].strip()
     return None
 
-_CUT = re.compile(r'\s*(?:[,;:(–—]|\s-\s|\b(?:which|that|who|where|to|by|using|with|in|on|based|through|via|and\s+(?:show|demonstrate|evaluate|find)|'
+_CUT = re.compile(r'\s*(?:,(?!\d)|[;:(–—]|\s-\s|\b(?:which|that|who|where|to|by|using|with|in|on|based|through|via|and\s+(?:show|demonstrate|evaluate|find)|'
                   r'achiev\w*|allow\w*|enabl\w*|such)\b)', re.I)
 
-def _object(s):
+def _object(s, pat=None):
     "The noun phrase after a contribution verb in `s` ('a novel contrastive confidence regularizer for ...' -> 'contrastive confidence regularizer for ...')"
-    m = _INTRO.search(s)
+    m = (pat or _INTRO).search(s)
     if not m: return None
     obj = re.sub(r'^and\s+[a-z]+\s+', '', s[m.end():].strip())   # "we develop and validate a model"
     obj = _HEADS.sub('', _LEAD_ADJ.sub('', obj))
     obj = re.sub(r'^(?:development|design|construction|creation|introduction|integration|use|application|analysis)\s+of\s+', '', _LEAD_ADJ.sub('', obj), flags=re.I)
+    if (c := re.match(r'[\w\s-]{0,40}?\b(?:called|named|dubbed|termed)\s+[`\'"“]*([\w-]+(?:\s+[\w-]+){0,3}?)[\'"”]*(?=[,.;:(]|\s+(?:which|that|to|for|as|and)\b|$)', obj)):
+        obj = c[1]   # 'a technique called norm tweaking'
     obj = _CUT.split(obj, maxsplit=1)[0].strip(' .')
     words = obj.split()
+    if words and words[0].lower() in _FW | {'extensive', 'mere', 'effective', 'simple', 'significant', 'several'}: return None
     if words and words[0].lower() in ('all', 'any', 'each', 'every', 'two', 'three', 'four', 'several', 'some', 'many', 'both', 'various', 'multiple', 'this', 'these', 'such'): return None
     if not 1 <= len(words) <= 7 or words[-1].lower() in _FW or len(words) == 1 and _zipf(words[0]) >= 3 and not re.search(r'[A-Z]', words[0][1:]) or anaphora(obj) or re.search(r'\b(?:we|our|us|they|it|them|both|their)\b', obj, re.I): return None
     return obj
@@ -523,6 +529,8 @@ def introduces(rec:dict, vocab:Counter=None)->str|None:
         if damage(s, rec, vocab): continue
         if (o := _object(_strip_md(s))): return o
     return None
+
+_REPORT = re.compile(r'\b(?:we|I)\s+(?:(?:also|here|now|first)\s+)?(?:report|conduct|describe|analy[sz]e|examine|evaluate|estimate|measure|study|test|compare|assess|build|use)(?:s|d|ed)?\b', re.I)
 
 def topic_phrase(rec:dict, vocab:Counter=None)->str|None:
     "The phrase of two or three content words the abstract repeats most ('medical dialog systems'), as it writes it"
@@ -542,6 +550,11 @@ def short_label(record:dict, # a record dict (any fields may be missing)
         if n: return n
         o = introduces(record)
         if o and len(o.split()) <= 6 and not glued_words(o): return o
+        if str(record.get('arxiv_id') or '').strip() not in ('', 'nan', 'None') or str(record.get('doi') or '').strip() not in ('', 'nan', 'None'):
+            return None   # an identifier a reader can look up beats a weaker descriptive label
+        for s in split_sentences(record.get('abstract')):   # 'Here we report a cohort study of 2,430 children ...'
+            o = _object(_strip_md(s), _REPORT) if not damage(s, record) else None
+            if o and 2 <= len(o.split()) <= 6 and not glued_words(o): return o
         t = ' '.join(str(record.get('title') or '').split())
         if t and t.lower() not in ('nan', 'none'): return t if len(t.split()) <= 6 else ' '.join(t.split()[:6]).rstrip(',;:.') + ' …'
         return topic_phrase(record)
@@ -556,12 +569,15 @@ _TASK = [re.compile(r'\b(?:to|for|of)\s+(?:address(?:ing)?|tackl\w*|solv\w*|miti
 def _phrase_ok(p, rec, vocab):
     p = p.strip(' .,;:')
     w = p.split()
-    bad = {'and', 'or', 'which', 'that', 'this', 'these', 'their', 'our', 'its', 'more', 'most', 'such', 'all', 'any', 'each', 'some', 'many', 'a', 'an', 'above', 'what', 'how'}
+    bad = {'with', 'in', 'on', 'at', 'for', 'from', 'by', 'to', 'than', 'versus', 'identifies', 'and', 'or', 'which', 'that', 'this', 'these', 'their', 'our', 'its', 'more', 'most', 'such', 'all', 'any', 'each', 'some', 'many', 'a', 'an', 'above', 'what', 'how'}
     return p if 1 <= len(w) <= 8 and w[-1].lower() not in _FW and not bad & {x.lower() for x in w} and not anaphora(p) and not glued_words(p, vocab) \
         and not re.search(r'\b(?:we|our|us|they|it|this|these)\b', p, re.I) and _balanced(p) else None
 
 def problem(rec:dict, vocab:Counter=None)->str|None:
     "The problem or task the work addresses, as its abstract words it ('long-context language modeling', 'dense retrieval')"
+    title = ' '.join(str(rec.get('title') or '').split()) if str(rec.get('title') or '').lower() not in ('nan', 'none') else ''
+    head = re.split(r':\s', title)[0]
+    if (m := re.search(r'\b(?:in|for|among)\s+((?:[\w-]+\s+){0,6}[\w-]+)$', head)) and (p := _phrase_ok(m[1], rec, vocab)) and len(p.split()) >= 2: return p   # 'Restrictive fluid therapy in septic shock'
     sents = [s for s in split_sentences(_strip_md(str(rec.get('abstract') or ''))) if not damage(s, rec, vocab)]
     sents = sorted(sents, key=lambda s: (not _INTRO.search(s), sents.index(s)))   # the contribution sentence first
     for pat in (_TASK[2], _TASK[1], _TASK[0]):
@@ -591,6 +607,7 @@ def evidence(rec:dict, vocab:Counter=None, max_words:int=22)->str|None:
         clauses = re.split(r'(?<=[,;])\s+(?=\D)|\s+(?=(?:while|whereas|but)\s)', s.rstrip('.'))
         for c in clauses:
             c = re.sub(r'^(?:and|but|while|whereas|which|that)\s+', '', c.strip(' ,;'), flags=re.I)
+            c = re.sub(r'^(?:we\s+)?(?:show|showed|find|found|demonstrate|demonstrated|observe|observed|report|reported)\s+that\s+', '', c, flags=re.I)
             c = re.sub(r'^(?:we|our\s+\w+)\s+(?=\w)', '', c, flags=re.I) if re.match(r'(?:we|our)\b', c, re.I) else c
             if not _near(c) or len(c.split()) < 3: continue
             w = c.split()

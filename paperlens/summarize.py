@@ -118,20 +118,28 @@ def group_works(ids:list, # record ids of one section
         groups[near].extend(groups[small]); del groups[small]
     return sorted(groups, key=lambda g: (-len(g), pos[g[0]]))
 
-def _cover(members, phrases, others, n=2, exclude=()):
+def _cover(members, phrases, others, n=2, exclude=(), relax=None, titles=()):
     "Up to `n` phrases that the most `members` share and the fewest `others` use, chosen to cover the members"
+    if relax is None:   # first phrases that two works share; failing that, any of the works' own
+        return _cover(members, phrases, others, n, exclude, False, titles) or _cover(members, phrases, others, n, exclude, True, titles)
     cands = Counter(p for i in members for p in phrases[i] if not any(p in q or q in p for q in exclude))
-    phrases_shown = {p: phrases[i][p] for i in members for p in phrases[i]}
+    shown = {p: phrases[i][p] for i in members for p in phrases[i]}
+    def shared(p): return sum(p in phrases[i] for i in members)
+    if not relax:   # a phrase two works use, or a title's, or a name: not a chance run of words ('cuts saw poverty')
+        cands = Counter({p: c for p, c in cands.items() if shared(p) >= 2 or sum(p in phrases[i] for i in others) >= 1 or p in titles
+                         or re.search(r'[A-Z]', shown[p][1:]) and ' ' not in p})
     out, covered = [], set()
     for _ in range(n):
         def score(p):
             inside = [i for i in members if p in phrases[i]]
             new = len([i for i in inside if i not in covered])
             outside = sum(p in phrases[i] for i in others)
-            single = ' ' not in p and not re.search(r'[A-Z]', phrases_shown.get(p, p)[1:])
-            return (new + 0.5 * len(inside) - 0.6 * outside + 0.8 * p.count(' ') - 1.5 * single, -len(p), p)
+            single = ' ' not in p and not re.search(r'[A-Z]', shown[p][1:])
+            verbish = sum(bool(re.search(r'[a-z](?:ed|es)$', w)) for w in p.split()[1:])   # 'acid lowered LDL'
+            return (new + 0.5 * len(inside) - 0.6 * outside + 0.8 * p.count(' ') - 1.5 * single - 0.7 * verbish, -len(p), p)
         best = [p for p in sorted(cands, key=score, reverse=True)
-                if (' ' in p or re.search(r'[A-Z]', phrases_shown[p][1:]) or sum(p in phrases[i] for i in members) >= 3) and not any(p in q or q in p for q in out) and (len(members) < 2 or sum(p in phrases[i] for i in members) >= 2 or out)]
+                if (relax or ' ' in p or re.search(r'[A-Z]', shown[p][1:]) or shared(p) >= 3)
+                and (relax or len(members) < 2 or shared(p) >= 2 or out) and not any(p in q or q in p for q in out)]
         if not best: break
         p = best[0]
         if out and not [i for i in members if p in phrases[i] and i not in covered]: break
@@ -178,19 +186,21 @@ def _section(t, topic, members, keys, vocab, phrases, others, per_topic, summari
     by_id = {r['id']: r for r in members}
     groups = group_works(ids, phrases, embeddings=embeddings)
     para.groups = groups
-    gph = [_cover(g, phrases, [i for i in ids if i not in g], 2) for g in groups]
+    titles = {p for i in ids for p in keyphrases(dict(title=by_id[i].get('title')))}
+    gph = [_cover(g, phrases, [i for i in ids if i not in g], 2, titles=titles) for g in groups]
     surface = lambda i, p: phrases[i][p]
     def shown(g, p): return next(surface(i, p) for i in g if p in phrases[i])
     contrib = {i: contribution(by_id[i], vocab) for i in ids} if summarizer is None else {}
     has = lambda i, ps: any(p in phrases[i] for p in ps)
     leads = [[i for i in g if has(i, ps)] for g, ps in zip(groups, gph)]
     if len(ids) >= 2:
-        top = _cover(ids, phrases, others, 2, exclude={p for ps in gph for p in ps} if len(groups) > 1 else ())
+        top = _cover(ids, phrases, others, 2, exclude={p for ps in gph for p in ps} if len(groups) > 1 else (), relax=False, titles=titles)
         top = top or gph[0][:1]
         if len(groups) > 1:
             lines = [ps[0] for ps in gph if ps]
             who_ = [i for i in ids if has(i, top + lines)]
-            text = f"Work on {_and([shown(ids, p) for p in top])} {_group_mark([keys[i] for i in who_])} follows {_ORD[len(groups)]} lines: {_and([shown(ids, p) for p in lines])}."
+            text = f"Work on {_and([shown(ids, p) for p in top])} {_group_mark([keys[i] for i in who_])} " + \
+                   (f"follows {_ORD[len(lines)]} lines: {_and([shown(ids, p) for p in lines])}." if len(lines) >= 2 else f"centres on {shown(ids, lines[0])}." if lines else '')
             used = top + lines
         else:
             rest = [p for p in gph[0] if p not in top][:2]
@@ -273,7 +283,7 @@ n d nd arxiv doi paper papers work works study studies authors author is are was
 propose proposes introduce introduces present presents show shows demonstrate demonstrates find finds report reports
 describe describes develop develops investigate investigates argue argues examine examines analyse analyses analyze analyzes
 evaluate evaluates survey surveys explore explores design designs note notes observe observes untitled record'''.split())
-TEMPLATE_WORDS = frozenset('work on follows two three four lines line one of a second third fourth addresses covers and'.split())
+TEMPLATE_WORDS = frozenset('work on follows two three four lines line one of a second third fourth addresses covers centres and'.split())
 _SUBJECTS = {'we', 'i', 'our', 'my'}
 _PRONOUN = {'we': 'they', 'our': 'their', 'us': 'them', 'ourselves': 'themselves', 'my': 'their', 'me': 'them', 'myself': 'themselves', 'i': 'they'}
 _DROPPABLE = set('in this paper work study article here herein , also further first then additionally now thus therefore finally instead next '
