@@ -8,7 +8,7 @@ import json, re
 from .records import new_note
 from .managers import _csl_record, _skip_json
 from .formats import (Format, Parsed, _finish, _lines, _text, _rec, _loads, _first_line, _LineIndex, _arxiv_of, _doi, _doi_in, _page_range,
-                               _pages, _MONTHS, _month, split_arxiv, split_name, split_authors, split_date, fields_from_row, _col, _ALIAS)
+                               _pages, _MONTHS, _month, split_arxiv, split_name, split_authors, split_date, fields_from_row, _col, _ALIAS, _safe)
 
 # %% auto 0
 __all__ = ['FORMATS', 'json_fields', 'is_jsonl', 'parse_jsonl', 'is_api_json', 'parse_api_json', 'parse_atom', 'is_atom']
@@ -276,7 +276,7 @@ def parse_atom(text:str, # the file's text (`\n` line ends)
             p.notes.append(new_note(name, first, 'rejected', f"{name}:{first}: <entry> could not be read: {e}", text[a:b], last)); continue
         if (e.findtext('a:id', namespaces=_NS) or '').startswith('http://arxiv.org/api/errors'):
             p.notes.append(new_note(name, first, 'rejected', f"{name}:{first}: the arXiv API returned an error: {e.findtext('a:summary', namespaces=_NS)}", '', last)); continue
-        p.records.append(_atom_record(e, name, first, last))
+        if (r := _safe(p, name, first, last, _atom_record, e, name, first, last)): p.records.append(r)
     top, end = li(spans[0][0]) - 1 if spans else len(_lines(text)), li(spans[-1][1] - 1) if spans else None
     if top >= 1: p.notes.insert(0, new_note(name, 1, 'header', 'Atom feed header (query, result counts)', text[:spans[0][0]] if spans else text, top))
     tail = [i for i, l in enumerate(_lines(text), 1) if end and i > end and l.strip()]

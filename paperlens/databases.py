@@ -8,7 +8,7 @@ import re
 from .records import new_note
 from .formats import (Format, Parsed, _finish, _lines, _text, _rec, _loads, _first_line, _LineIndex, _arxiv_of, _doi, _doi_in, _page_range,
                                _pages, _MONTHS, _month, split_arxiv, split_name, split_authors, split_date, fields_from_row, _col, _ALIAS,
-                               _tagged, _first, _all, _full_pages, _xml_records, _xml_text)
+                               _tagged, _first, _all, _full_pages, _xml_records, _xml_text, _safe)
 
 # %% auto 0
 __all__ = ['FORMATS', 'parse_wos', 'parse_medline', 'is_medline', 'parse_pubmed_xml', 'is_pubmed_xml', 'parse_ovid', 'is_ovid',
@@ -44,8 +44,10 @@ def parse_wos(text:str, # the file's text (`\n` line ends)
                                                     'Web of Science file header/footer, not a record', l.strip()))
         elif l.startswith('ER'):
             row = {k: ('; ' if k in ('AU', 'AF', 'CR', 'BA', 'BF') else ' ').join(v) for k, v in cur.items()}
-            f = {k: v for k, v in _wos(row).items() if v not in (None, [], '')}
-            if any(f.get(k) for k in ('title', 'abstract', 'doi')): p.records.append(_rec(**f, source_file=name, source_lines=[start+1, i+1], source_format='wos'))
+            f = _safe(p, name, start+1, i+1, _wos, row)
+            f = {k: v for k, v in f.items() if v not in (None, [], '')} if f is not None else None
+            if f is None: pass   # already rejected with the reason
+            elif any(f.get(k) for k in ('title', 'abstract', 'doi')): p.records.append(_rec(**f, source_file=name, source_lines=[start+1, i+1], source_format='wos'))
             else: p.notes.append(new_note(name, start+1, 'rejected', f"{name}:{start+1}: record has no TI, AB or DI", '\n'.join(lines[start:i+1]), i+1))
             cur = None
         elif l.startswith('   ') and tag: cur[tag].append(l.strip())

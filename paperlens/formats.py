@@ -52,6 +52,12 @@ def _text(v):
     v = str(v).strip()
     return v or None
 
+def _safe(p:Parsed, name:str, first:int, last:int, fn, *args)->dict|None:
+    "`fn(*args)`, a record; if mapping this one record fails, a `rejected` note with the reason instead (the other records are still read)"
+    try: return fn(*args)
+    except (Exception, RecursionError) as e:
+        p.notes.append(new_note(name, first, 'rejected', f"{name}:{first}: record could not be mapped ({type(e).__name__}: {str(e)[:200]})", '', last)); return None
+
 def _lines(text:str)->list[str]:
     "Lines of `text` (already `\\n`-normalised); a final newline does not start another line"
     lines = text.split('\n')

@@ -8,7 +8,7 @@ import json, re
 from functools import lru_cache
 from .records import new_note
 from .formats import (Format, Parsed, _finish, _lines, _text, _rec, _loads, _first_line, _LineIndex, _arxiv_of, _doi, _doi_in, _page_range,
-                               _pages, _delatex, _month, _CSL_TYPE, split_name, split_date, _tagged, _first, _all, _xml_records, _xml_text, _xml_parser)
+                               _pages, _delatex, _month, _CSL_TYPE, split_name, split_date, _tagged, _first, _all, _xml_records, _xml_text, _xml_parser, _safe)
 
 # %% auto 0
 __all__ = ['FORMATS', 'parse_bibtex', 'parse_ris', 'parse_csl_json', 'parse_refworks', 'is_refworks', 'parse_endnote',
@@ -73,14 +73,16 @@ def parse_bibtex(text:str, # the file's text (`\n` line ends)
         lead = (b.raw or '')[:len(b.raw or '') - len((b.raw or '').lstrip())]
         first = (b.start_line or 0) + 1 + lead.count('\n')
         last = first + raw.count('\n')
-        if isinstance(b, model.Entry): p.records.append(_bib_record(b, name, first, last)); seen[_bib_content(b)] = first
+        if isinstance(b, model.Entry):
+            if (r := _safe(p, name, first, last, _bib_record, b, name, first, last)): p.records.append(r); seen[_bib_content(b)] = first
         elif isinstance(b, model.DuplicateBlockKeyBlock) and isinstance(b.ignore_error_block, model.Entry):
             e, key = b.ignore_error_block, b.ignore_error_block.key
             if (same := seen.get(_bib_content(e))):   # the very same entry twice: one record
                 p.notes.append(new_note(name, first, 'noise', f"entry '{key}' repeats the entry at line {same} field for field; read once", raw, last))
             else:   # Mendeley writes `@article{,` for every entry without a key: same key, different papers
-                r = _bib_record(e, name, first, last); seen[_bib_content(e)] = first
-                r['flags'].append(f'bibtex-duplicate-key: "{key}"' if key else 'bibtex-empty-key'); p.records.append(r)
+                if (r := _safe(p, name, first, last, _bib_record, e, name, first, last)):
+                    seen[_bib_content(e)] = first
+                    r['flags'].append(f'bibtex-duplicate-key: "{key}"' if key else 'bibtex-empty-key'); p.records.append(r)
         elif isinstance(b, model.ParsingFailedBlock):
             key = re.match(r'\s*@\s*\w+\s*[{(]\s*([^,\s]*)', raw)
             err = getattr(b.error, 'abort_reason', None) or str(b.error) or type(b.error).__name__
@@ -161,7 +163,8 @@ def parse_ris(text:str, # the file's text (`\n` line ends)
         try: d = _ris_parser().parse_lines(iter(lines[start:end] + (['ER  - '] if missing else [])))
         except Exception as e: d = e
         if isinstance(d, list) and len(d) == 1:
-            r = _ris_record(d[0], name, start+1, end)
+            r = _safe(p, name, start+1, end, _ris_record, d[0], name, start+1, end)
+            if r is None: return
             if not missing: return p.records.append(r)
             if r['title'] or r['abstract'] or r['doi']:
                 r['flags'].append(f'ris-no-ER: "{missing}; read up to line {end}"'); return p.records.append(r)
@@ -262,7 +265,8 @@ def parse_csl_json(text:str, # the file's text (`\n` line ends)
             p.notes.append(new_note(name, li(i), 'rejected', f"{name}:{why}; the item at line {li(i)} "
                                     f"was skipped, the items after it were still read", text[i:j].strip()[:2000], li(j - 1)))
         else:
-            if _is_csl(item): p.records.append(_csl_record(item, name, li(i), li(j - 1)))
+            if _is_csl(item):
+                if (r := _safe(p, name, li(i), li(j - 1), _csl_record, item, name, li(i), li(j - 1))): p.records.append(r)
             else:
                 other.append(item)
                 p.notes.append(new_note(name, li(i), 'rejected', f"{name}:{li(i)}: not a CSL item: {_what(item)}", text[i:j].strip(), li(j - 1)))
