@@ -1,4 +1,4 @@
-"""Ingest benchmark: records/s and peak memory of `paperlens.parse.parse_file` per format, side by side with the libraries alone.
+"""Ingest benchmark: records/s and peak memory of `paperlens.parse.parse_file` per format (including MEDLINE, EndNote, PubMed XML and OpenAlex JSON), side by side with the libraries alone.
 
     nice -n 10 .venv/bin/python benchmarks/bench_ingest.py            # 100,000 records per format (a few minutes on 2 cores)
     .venv/bin/python benchmarks/bench_ingest.py --n 5000 --out -      # a quick look, table to stdout
@@ -91,9 +91,29 @@ def w_atom(rs):
         f"    <title>{e(r['title'])}</title>\n    <summary>{e(r['abstract'])}</summary>\n"
         + ''.join(f"    <author><name>{e(n)}</name></author>\n" for n in names(r, '{given} {family}')) + '  </entry>\n' for r in rs) + '</feed>\n')
 
+def w_medline(rs):
+    return ''.join(f"PMID- {30000000 + i}\nOWN - NLM\nDP  - {r['year']} {_MON[r['month']-1].title()}\nTI  - {r['title']}\nLID - {r['doi']} [doi]\nAB  - {r['abstract']}\n"
+                   + ''.join(f"FAU - {a}\n" for a in names(r)) + f"PT  - Journal Article\nJT  - {r['venue']}\n\n" for i, r in enumerate(rs))
+def w_endnote(rs):
+    return ''.join('%0 Journal Article\n' + ''.join(f"%A {a}\n" for a in names(r)) + f"%T {r['title']}\n%J {r['venue']}\n%D {r['year']}\n%R {r['doi']}\n%X {r['abstract']}\n\n" for r in rs)
+def w_pubmed_xml(rs):
+    from xml.sax.saxutils import escape as e
+    return '<?xml version="1.0" ?>\n<PubmedArticleSet>\n' + ''.join(
+        f"<PubmedArticle><MedlineCitation><PMID>{i}</PMID><Article><Journal><JournalIssue><PubDate><Year>{r['year']}</Year></PubDate></JournalIssue>"
+        f"<Title>{e(r['venue'])}</Title></Journal><ArticleTitle>{e(r['title'])}</ArticleTitle><ELocationID EIdType=\"doi\">{r['doi']}</ELocationID>"
+        f"<Abstract><AbstractText>{e(r['abstract'])}</AbstractText></Abstract><AuthorList>" + ''.join(
+            f"<Author><LastName>{e(a['family'])}</LastName><ForeName>{e(a['given'] or '')}</ForeName></Author>" for a in r['authors']) +
+        "</AuthorList></Article></MedlineCitation></PubmedArticle>\n" for i, r in enumerate(rs)) + '</PubmedArticleSet>\n'
+def w_openalex(rs):
+    return json.dumps({'meta': {'count': len(rs)}, 'results': [{'id': f"https://openalex.org/W{i}", 'doi': f"https://doi.org/{r['doi']}", 'title': r['title'],
+        'publication_year': r['year'], 'authorships': [{'author': {'display_name': n}} for n in names(r, '{given} {family}')],
+        'abstract_inverted_index': {w: [k] for k, w in enumerate(r['abstract'].split())}, 'primary_location': {'source': {'display_name': r['venue']}}}
+        for i, r in enumerate(rs)]}, indent=1, ensure_ascii=False)
+
 WRITERS = {'abstract-list': ('abstracts.txt', w_abstract_list), 'viewer-dump': ('viewer.txt', w_viewer), 'profile': ('profile.txt', w_profile),
            'bibtex': ('corpus.bib', w_bibtex), 'ris': ('corpus.ris', w_ris), 'csl-json': ('corpus.json', w_csl), 'jsonl': ('corpus.jsonl', w_jsonl),
-           'csv': ('scopus.csv', w_csv), 'wos': ('savedrecs.txt', w_wos), 'atom': ('arxiv.xml', w_atom)}
+           'csv': ('scopus.csv', w_csv), 'wos': ('savedrecs.txt', w_wos), 'atom': ('arxiv.xml', w_atom), 'medline': ('pubmed.nbib', w_medline),
+           'endnote': ('library.enw', w_endnote), 'pubmed-xml': ('pubmed.xml', w_pubmed_xml), 'api-json': ('openalex.json', w_openalex)}
 
 # ------------------------------------------------------------------------------------------------------------ measuring
 LIBS = {  # the library a format is built on, alone: parse the same text, no mapping, no line spans
@@ -128,8 +148,7 @@ def _child(kind, arg, fmt):
     "Run in a fresh process: time one job, report records, seconds and peak RSS"
     import gc
     if kind == 'parse':
-        from paperlens.parse import parse_file, _load_formats
-        _load_formats()
+        from paperlens.parse import parse_file
         paths = arg.split(os.pathsep); reps = int(fmt)
         t, c = time.perf_counter(), time.process_time()
         for _ in range(reps): n = sum(len(parse_file(p).records) for p in paths)

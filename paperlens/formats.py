@@ -414,6 +414,7 @@ def _full_pages(v)->str|None:
     return _page_range(v)
 
 # %% ../nbs/01a_formats.ipynb
+@lru_cache(maxsize=None)
 def _xml_parser():
     from lxml import etree
     return etree.XMLParser(resolve_entities=False, load_dtd=False, no_network=True, huge_tree=False, remove_comments=True)
