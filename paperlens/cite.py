@@ -39,6 +39,7 @@ _NEW_ARXIV = re.compile(r'^(\d{2})(\d{2})\.\d{4,5}$')
 _OLD_ARXIV = re.compile(r'^[a-zA-Z-]+(?:\.[A-Z]{2})?/(\d{2})(\d{2})\d{3}$')
 
 def _arxiv_ym(aid):
+    aid = aid if isinstance(aid, str) else ''
     if m := _NEW_ARXIV.match(aid or ''): y, mo = 2000 + int(m[1]), int(m[2])
     elif m := _OLD_ARXIV.match(aid or ''): y, mo = (1900 if int(m[1]) >= 91 else 2000) + int(m[1]), int(m[2])
     else: return None, None
