@@ -144,7 +144,7 @@ _OPENERS = re.compile(r'''(?:this|these|those|that|they|it|its|their|them|such|h
   accordingly|finally|then|second|secondly|third|thirdly|lastly|next|notably|importantly|overall|still|yet|but|and|or|so|otherwise|
   in\s+addition|in\s+contrast|in\s+particular|in\s+turn|in\s+this\s+way|in\s+doing\s+so|by\s+contrast|by\s+doing\s+so|on\s+the\s+other\s+hand|
   as\s+a\s+result|as\s+such|to\s+this\s+end|to\s+that\s+end|for\s+this\s+purpose|for\s+this\s+reason|based\s+on\s+(?:this|these|that)|
-  inspired\s+by\s+(?:this|these|that)|building\s+on\s+(?:this|these|that)|motivated\s+by\s+(?:this|these|that)|towards\s+that\s+end|
+  as\s+proof|as\s+an\s+example|for\s+example|for\s+instance|inspired\s+by\s+(?:this|these|that)|building\s+on\s+(?:this|these|that)|motivated\s+by\s+(?:this|these|that)|towards\s+that\s+end|
   unlike\s+(?:them|these|this|those|it))\b''', re.I | re.X)
 
 def dangling(sentence:str)->str|None:
@@ -266,7 +266,7 @@ _BLOCK = {'which', 'that', 'who', 'whom', 'whose', 'where', 'when', 'while', 'wh
           'though', 'as', 'whether', 'how', 'what', 'why', 'so', 'than', 'unless', 'until', 'once', 'after', 'before', 'they', 'it',
           'them', 'he', 'she'} | _NOCONJ
 _CONNECTIVE = re.compile(r'^(?:specifically|moreover|furthermore|additionally|also|finally|then|next|second|secondly|third|thirdly|lastly|'
-                         r'notably|importantly|in\s+addition|in\s+particular|to\s+this\s+end|to\s+that\s+end|towards\s+that\s+end|'
+                         r'notably|importantly|as\s+proof|in\s+addition|in\s+particular|to\s+this\s+end|to\s+that\s+end|towards\s+that\s+end|'
                          r'thus|therefore|hence|consequently|accordingly|overall|in\s+summary|in\s+sum|in\s+short|in\s+conclusion|'
                          r'to\s+(?:address|tackle|solve|overcome|mitigate|alleviate|resolve|fill|bridge|close|this\s+end)\s+(?:(?:this|these|those|such|the\s+above|the|both|them|it)(?:\s+[\w-]+){0,3}))\s*,?\s+', re.I)
 _PURPOSE = re.compile(r',?\s+(?:in\s+order\s+)?to\s+(?:address|tackle|solve|overcome|mitigate|alleviate|resolve|fill|bridge|close|handle|remedy)\s+'
@@ -460,7 +460,7 @@ def _clean_name(n): return re.sub(r'[\s,;:.]+$', '', re.sub(r'^[("“]+|[)"”]+
 
 _PREP = re.compile(r'\b(?:for|of|on|in|with|to|from|by|using|via|into|over|against|under)\b', re.I)
 
-def _names_in(s, before):
+def _names_in(s, before, after=''):
     "Candidate coined names introduced by the contribution sentence `s`, best first"
     m = _INTRO.search(s)
     if not m: return []
@@ -469,8 +469,9 @@ def _names_in(s, before):
         cand = re.match(r'\s*[`\'"“]*([A-Z][\w+-]*(?:\s+(?:[A-Z][\w+-]*|of|and|for))*(?:\s+[A-Z][\w+-]*)?)', obj[n.end():])
         if cand and _is_name(cand[1].split()[0], before): out.append(_clean_name(cand[1]))
     for p in re.finditer(r'\(([A-Z][\w+-]*[A-Za-z0-9+])\)', obj[:200]):   # "High-frequency rotary Position Encoding (HoPE)"
-        if _PREP.search(obj[:p.start()]) and not _NAMED.search(obj[:p.start()]): break   # "a regularizer for NCE (...)": not what is introduced
-        if _is_name(p[1], before) and (re.search(r'[A-Z]', p[1][1:]) or re.search(r'\d', p[1])): out.append(p[1])
+        reused = len(re.findall(rf'(?<![\w-]){re.escape(p[1])}(?![\w-])', after)) >= 2   # "... (Mamba). Mamba enjoys ... Mamba achieves"
+        if _PREP.search(obj[:p.start()]) and not _NAMED.search(obj[:p.start()]) and not reused: break   # "a regularizer for NCE (...)": not what is introduced
+        if _is_name(p[1], before) and (re.search(r'[A-Z]', p[1][1:]) or re.search(r'\d', p[1]) or reused): out.append(p[1])
     lead = re.sub(r'^\s*(?:(?:a|an|the|our)\s+)?', '', obj)
     cand = re.match(r'([A-Z][\w+-]*(?:\s+(?:[A-Z][\w+-]*|\d[\w.-]*)){0,3})(?=\s*(?:[,:(–—-]|\s+(?:a|an|the|which|that|to|for|as)\b|$))', lead)
     if cand and (_is_name(cand[1].split()[0], before) or _is_named_word(cand[1].split()[0], before, lead[cand.end():])): out.append(_clean_name(cand[1]))
@@ -489,7 +490,7 @@ def introduced_name(rec:dict, # a record dict with an `abstract` (and maybe a `t
         if damage(s, rec): continue
         at = text.find(s)
         before, after = (text[:at], text[at + len(s):]) if at >= 0 else ('', '')
-        for rank, n in enumerate(_names_in(s, before)):
+        for rank, n in enumerate(_names_in(s, before, after)):
             score = (2 if re.search(rf'(?<![\w-]){re.escape(n)}(?![\w-])', after) else 0) + \
                     (1 if re.search(r'\b(?:novel|new|called|named|dubbed|termed|call)\b', s, re.I) else 0) - 0.1 * rank - 0.01 * i
             if best is None or score > best[0]: best = (score, n)
@@ -548,10 +549,10 @@ def short_label(record:dict, # a record dict (any fields may be missing)
     try:
         n = introduced_name(record)
         if n: return n
+        if str(record.get('arxiv_id') or '').strip() not in ('', 'nan', 'None') or str(record.get('doi') or '').strip() not in ('', 'nan', 'None'):
+            return None   # an identifier a reader can look up beats a descriptive label
         o = introduces(record)
         if o and len(o.split()) <= 6 and not glued_words(o): return o
-        if str(record.get('arxiv_id') or '').strip() not in ('', 'nan', 'None') or str(record.get('doi') or '').strip() not in ('', 'nan', 'None'):
-            return None   # an identifier a reader can look up beats a weaker descriptive label
         for s in split_sentences(record.get('abstract')):   # 'Here we report a cohort study of 2,430 children ...'
             o = _object(_strip_md(s), _REPORT) if not damage(s, record) else None
             if o and 2 <= len(o.split()) <= 6 and not glued_words(o): return o
@@ -588,8 +589,8 @@ def problem(rec:dict, vocab:Counter=None)->str|None:
     return None
 
 _RESULT = re.compile(r'\b(?:outperform\w*|improv\w*|achiev\w*|faster|speed-?ups?|reduc\w*|accura\w*|higher|lower|better|gains?|surpass\w*|'
-                     r'exceed\w*|up\s+to|times|increas\w*|decreas\w*|boost\w*|(?:hazard|odds|risk)\s+ratio|risk|mortality|elasticit\w*|significant\w*|'
-                     r'associated|throughput|latency|savings?|cuts?|halv\w*|doubl\w*|matches|rose|fell|declin\w*|grew)\b|[%×]|\d+x\b', re.I)
+                     r'exceed\w*|times|death|survival|remission|incidence|increas\w*|decreas\w*|boost\w*|(?:hazard|odds|risk)\s+ratio|risk|mortality|elasticit\w*|significant\w*|'
+                     r'associated|throughput|latency|savings?|cuts?|halv\w*|doubl\w*|matches|rose|fell|declin\w*|grew)\b|\d+(?:\.\d+)?x\b', re.I)
 _NUM = re.compile(r'\d')
 
 def _near(s):
@@ -613,6 +614,7 @@ def evidence(rec:dict, vocab:Counter=None, max_words:int=22)->str|None:
             w = c.split()
             if len(w) > max_words: continue
             if anaphora(c) or re.search(r'\b(?:we|our|us|they|them|their|it|its|this|these|both)\b', c, re.I) or not _balanced(c): continue
+            if enumeration(c) or re.search(r'\(\d\)|^\W', c): continue   # '(2). by paying the price ...'
             score = len(_RESULT.findall(c)) + (2 if re.search(r'%|×|\d+x\b|times', c) else 0) - 0.05 * len(w) - 0.01 * i
             if best is None or score > best[0]: best = (score, c.strip(' ,;.'))
     return best[1] if best else None

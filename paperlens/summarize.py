@@ -490,7 +490,7 @@ def _render(review, text, fmt, numbers, sfx=None, by_key=None):
         else: out.append(md_text(_in_text(review, by_key[ks[0]], True, numbers, sfx)))
     out.append(esc(text[pos:]) if text[pos:].strip() else '')
     s = re.sub(r' {2,}', ' ', ''.join(out)).strip()
-    return s[:1].upper() + s[1:]   # a label may start the sentence
+    return s if re.match(r'\S*:', s) else s[:1].upper() + s[1:]   # a label may start the sentence; 'arXiv:…' keeps its case
 
 _COLS = [('introduces', 'What it introduces'), ('problem', 'Problem or task'), ('evidence', 'Evidence')]
 

@@ -125,3 +125,17 @@ if __name__ == '__main__':   # print the counts of bundle folders written by `pa
         v = json.loads((d/'verification.json').read_text())
         c['verified'] = f"{v.get('passed_sentences')}/{v.get('sentences')} sentences, {v.get('passed_cells')}/{v.get('cells')} cells, {len(v.get('works', []))} work failures"
         print(d, json.dumps(c, indent=1, ensure_ascii=False))
+
+def test_custom_summarizer_reaches_the_review(tmp_path):
+    "report.write_cited (what `review(..., summarizer=)` calls) passes a custom summarizer through to the review, and it is verified"
+    from types import SimpleNamespace
+    from paperlens.ingest import read
+    from paperlens.report import write_cited
+    corpus = read(CORPORA['medicine'])
+    asg, info = _topics(corpus.records)
+    fake = lambda r: 'a groundbreaking study of ' + ' '.join(str(r['title'] or r['abstract']).split()[:3])
+    md = write_cited(corpus, SimpleNamespace(assignments_=asg, topic_info_=info), tmp_path, 'apa', summarizer=fake)
+    assert 'A groundbreaking study of' in md.replace('\\', '')
+    v = json.loads((tmp_path/'verification.json').read_text())
+    assert not v['passed'] and {f['kind'] for f in v['failures'] if 'kind' in f} == {'custom'}
+    assert all('groundbreaking' in f['unknown_words'] for f in v['failures'] if f.get('kind') == 'custom')
