@@ -197,7 +197,7 @@ def _md_table(df:pd.DataFrame)->str:
 def ingest_markdown(corpus:Corpus)->str:
     "The ingest report as Markdown"
     rep, t = corpus.report, corpus.report['totals']
-    files = pd.DataFrame(rep['files'])[['file', 'format', 'encoding', 'owner', 'seen', 'parsed', 'repaired', 'merged', 'rejected']]
+    files = pd.DataFrame(rep['files']).reindex(columns=['file', 'status', 'format', 'encoding', 'owner', 'seen', 'parsed', 'repaired', 'merged', 'rejected'])
     notes = corpus.notes
     other = notes[~notes.kind.isin(['rejected', 'file'])] if len(notes) else notes
     dec = corpus.decisions
@@ -205,7 +205,7 @@ def ingest_markdown(corpus:Corpus)->str:
     n = lambda k, what: f"{t[k]} {what if t[k] == 1 else what.replace('record', 'records').replace('file', 'files').replace('pair', 'pairs')}"
     out = [f"# Ingest report\n",
            f"{n('records', 'record')} from {n('files', 'file')}: {t['seen']} seen = {t['parsed']} parsed + {t['merged']} merged + {t['rejected']} rejected "
-           f"(the invariant holds for every file). {n('repaired', 'record')} repaired, {t['flagged_records']} with damage flagged; "
+           f"(the invariant holds for every file). " + (f"Not read whole: {', '.join(md_text(s['file']) + ' (' + s['status'] + ')' for s in rep['files'] if s.get('status', 'read') != 'read')}. " if not t.get('complete', True) else "Every input was read whole. ") + f"{n('repaired', 'record')} repaired, {t['flagged_records']} with damage flagged; "
            f"{n('merged_pairs', 'duplicate pair')} merged, {n('flagged_pairs', 'near pair')} flagged.\n",
            "## Files\n", _md_table(files.fillna('')),
            "\n## Rejected records and unreadable files\n", '\n'.join(f'- {md_text(p)}' for p in rep['problems']) + '\n' if rep['problems'] else '_none_\n',
