@@ -215,13 +215,15 @@ def parse_csv(text:str, # the file's text (`\n` line ends)
              )->Parsed:
     "Read a CSV/TSV export (Scopus, Web of Science, PubMed, IEEE, Springer, Lens, OpenAlex or named columns), with line spans"
     lines = _lines(text)
-    head = lines[0] if lines else ''
-    delim = max('\t,;', key=head.count)
-    hrows = list(_rows(lines[:50], delim, 0))   # the header itself may span lines (a quoted name with a line break)
+    sep = re.match(r'^\ufeff?"?sep=(.)"?\s*$', lines[0]) if lines else None   # Excel's `sep=;` line names the delimiter
+    skip = 1 if sep else 0
+    head = lines[skip] if len(lines) > skip else ''
+    delim = sep[1] if sep else max('\t,;', key=head.count)
+    hrows = list(_rows(lines[:50], delim, 0, skip))   # the header itself may span lines (a quoted name with a line break)
     header = [h.strip().lstrip('\ufeff') for h in (hrows[0][2] or [])] if hrows else []
     hlast = hrows[0][1] if hrows else 1
     p = _table(_rows(lines, delim, len(header), hlast), header, name, 'csv', lines)
-    p.notes[0].update(text=head, last_line=hlast)
+    p.notes[0].update(text=head, line=1, last_line=hlast)
     p.notes.sort(key=lambda x: x['line'] or 0)
     return _finish(p)
 
@@ -269,7 +271,8 @@ def parse_xlsx(data:bytes, # the workbook's bytes
 # %% ../nbs/01f_sheets.ipynb
 def is_csv(text:str, name:str='')->bool:
     "Is the first line of `text` a CSV/TSV header with known column names?"
-    line = text[:20000].lstrip('\ufeff \t\n').split('\n', 1)[0]
+    line = text[:20000].lstrip('\ufeff \t\n').split('\n', 2)
+    line = line[1] if re.match(r'^"?sep=.\"?\s*$', line[0]) and len(line) > 1 else line[0]   # Excel's `sep=;` first line
     for d in ('\t', ',', ';'):
         if d not in line: continue
         cells = next(csv.reader([line], delimiter=d))
