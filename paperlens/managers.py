@@ -453,8 +453,10 @@ def parse_csl_yaml(text:str, # the file's text (`\n` line ends)
     starts = [i for i, l in enumerate(lines) if re.match(r'^\s*- (?=\S)', l)]
     ind = min((len(lines[i]) - len(lines[i].lstrip()) for i in starts), default=0)
     starts = [i for i in starts if len(lines[i]) - len(lines[i].lstrip()) == ind]
+    stop = next((k for k in range(starts[0] if starts else len(lines), len(lines)) if lines[k].rstrip() in ('---', '...')), len(lines))   # end of the YAML block
+    starts = [i for i in starts if i < stop]
     for j, a in enumerate(starts):
-        b = (starts[j+1] if j + 1 < len(starts) else len(lines)) - 1
+        b = (starts[j+1] if j + 1 < len(starts) else stop) - 1
         while b > a and (not lines[b].strip() or lines[b].strip() in ('...', '---') or (len(lines[b]) - len(lines[b].lstrip()) <= ind and not lines[b].lstrip().startswith('-') and j + 1 == len(starts) and re.match(r'^\S', lines[b]))): b -= 1
         chunk = '\n'.join(lines[a:b+1])
         try: d = _yaml_item(chunk)
@@ -466,6 +468,8 @@ def parse_csl_yaml(text:str, # the file's text (`\n` line ends)
     first = starts[0] if starts else len(lines)
     head = [i for i in range(first) if lines[i].strip()]
     if head: p.notes.insert(0, new_note(name, head[0]+1, 'header', 'YAML front matter around the references', '\n'.join(lines[i] for i in head)[:2000], head[-1]+1))
+    tail = [k for k in range(stop, len(lines)) if lines[k].strip()]
+    if starts and tail: p.notes.append(new_note(name, tail[0]+1, 'trailer', 'end of the YAML block and the text after it (not references)', '\n'.join(lines[k] for k in tail)[:2000], tail[-1]+1))
     if not starts: p.notes.append(new_note(name, None, 'file', f"{name}: no YAML list items (`- id: …`) found"))
     return _finish(p)
 
