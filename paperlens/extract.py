@@ -394,12 +394,20 @@ largely mainly highly directly simply easily thereby respectively especially par
 
 def _stop(w): return w.lower() in ENGLISH_STOP_WORDS or w.lower().endswith('ly') or _verb_base(w) is not None and not w.lower().endswith(('ion', 'ing', 'ment', 'sis')) or w.lower() in _GENERIC_WORDS or len(w) < 2 or len(w) < 3 and not w.isupper() or w.isdigit()
 
+_AL_NOUNS = frozenset('trial trials signal signals hospital hospitals capital journal journals material materials animal animals proposal proposals '
+                      'interval intervals potential total individual individuals removal survival terminal retrieval referral withdrawal '
+                      'tutorial manual crystal crystals metal metals portal rival rivals approval arrival renewal'.split())
+
 def _nounish(w):
+    "Can `w` end a noun phrase? Not an adverb, adjective-like ending ('factual', 'multimodal') or common verb"
     w = w.lower()
-    return not (w.endswith(('ed', 'ly', 'ive', 'ous', 'ful', 'able', 'ible', 'less')) or w in _VERBISH or _base(w) in _COORD and w.endswith('s'))
+    return not (w.endswith(('ed', 'ly', 'ive', 'ous', 'ful', 'able', 'ible', 'less')) or w.endswith('al') and w not in _AL_NOUNS
+                or w in _VERBISH or _base(w) in _COORD and w.endswith('s'))
 
 _VERBISH = frozenset('ensure ensures ensuring enable enables reveal reveals suggest suggests indicate indicates remain remains become becomes '
-                     'exist exists depend depends rely relies capture captures contain contains consist consists involve involves'.split())
+                     'exist exists depend depends rely relies capture captures contain contains consist consists involve involves avoid avoids '
+                     'diversify diversifies raise raises saw see sees stop stops cut cuts lead leads fail fails seem seems tend tends '
+                     'one two three four five six seven eight nine ten'.split())
 
 def keyphrases(rec:dict, # a record dict
                vocab:Counter=None, # word counts of the corpus, for spotting damaged sentences
@@ -416,7 +424,8 @@ def keyphrases(rec:dict, # a record dict
                     for n in (3, 2, 1):
                         for i in range(len(run) - n + 1):
                             ws = [x for x, _ in run[i:i + n]]
-                            if not _nounish(ws[-1]) or ws[0].lower().endswith('ly') or ws[0][:1].isdigit() or ws[-1][:1].isdigit(): continue
+                            if not _nounish(ws[-1]) or ws[0].lower().endswith('ly') or ws[0][:1].isdigit() or ws[-1][:1].isdigit() \
+                               or any(x.lower() in _VERBISH for x in ws): continue
                             p = ' '.join(ws)
                             if n == 1 and (len(p) < 4 or _zipf(p) > 4.3 and not re.search(r'[A-Z]', p[1:])): continue
                             shown = p if not run[i][1] or re.search(r'[A-Z]', ws[0][1:]) or ws[0].isupper() else p[:1].lower() + p[1:]
@@ -608,12 +617,12 @@ def evidence(rec:dict, vocab:Counter=None, max_words:int=22)->str|None:
         clauses = re.split(r'(?<=[,;])\s+(?=\D)|\s+(?=(?:while|whereas|but)\s)', s.rstrip('.'))
         for c in clauses:
             c = re.sub(r'^(?:and|but|while|whereas|which|that)\s+', '', c.strip(' ,;'), flags=re.I)
-            c = re.sub(r'^(?:we\s+)?(?:show|showed|find|found|demonstrate|demonstrated|observe|observed|report|reported)\s+that\s+', '', c, flags=re.I)
+            c = re.sub(r'^.*?\b(?:show|showed|shows|find|found|finds|demonstrate|demonstrated|observe|observed|report|reported|estimate|estimated)\s+that\s+', '', c, flags=re.I)
             c = re.sub(r'^(?:we|our\s+\w+)\s+(?=\w)', '', c, flags=re.I) if re.match(r'(?:we|our)\b', c, re.I) else c
             if not _near(c) or len(c.split()) < 3: continue
             w = c.split()
             if len(w) > max_words: continue
-            if anaphora(c) or re.search(r'\b(?:we|our|us|they|them|their|it|its|this|these|both)\b', c, re.I) or not _balanced(c): continue
+            if anaphora(c) or re.search(r'\b(?:we|our|us|they|them|their|it|its|this|these|both)\b', c, re.I) or re.search(r'\b(?:I|my|me)\b', c) or not _balanced(c): continue
             if enumeration(c) or re.search(r'\(\d\)|^\W', c): continue   # '(2). by paying the price ...'
             score = len(_RESULT.findall(c)) + (2 if re.search(r'%|×|\d+x\b|times', c) else 0) - 0.05 * len(w) - 0.01 * i
             if best is None or score > best[0]: best = (score, c.strip(' ,;.'))

@@ -195,15 +195,20 @@ def _section(t, topic, members, keys, vocab, phrases, others, per_topic, summari
     leads = [[i for i in g if has(i, ps)] for g, ps in zip(groups, gph)]
     if len(ids) >= 2:
         top = _cover(ids, phrases, others, 2, exclude={p for ps in gph for p in ps} if len(groups) > 1 else (), relax=False, titles=titles)
-        top = top or gph[0][:1]
-        if len(groups) > 1:
+        top = top or ([] if len(groups) > 1 else gph[0][:1])
+        if len(groups) > 1 and not top:   # nothing the section shares beyond its lines: the lines are its subject
+            lines = [ps[0] for ps in gph if ps]
+            who_ = [i for i in ids if has(i, lines)]
+            text, used = (f"Work on {_and([shown(ids, p) for p in lines])} {_group_mark([keys[i] for i in who_])}." if lines else ''), lines
+        elif len(groups) > 1:
             lines = [ps[0] for ps in gph if ps]
             who_ = [i for i in ids if has(i, top + lines)]
             text = f"Work on {_and([shown(ids, p) for p in top])} {_group_mark([keys[i] for i in who_])} " + \
                    (f"follows {_ORD[len(lines)]} lines: {_and([shown(ids, p) for p in lines])}." if len(lines) >= 2 else f"centres on {shown(ids, lines[0])}." if lines else '')
             used = top + lines
+        elif not top: who_, text, used = [], '', []
         else:
-            rest = [p for p in gph[0] if p not in top][:2]
+            rest = [p for p in gph[0] if p not in top and (' ' in p or re.search(r'[A-Z]', shown(ids, p)[1:]))][:2]
             who_ = [i for i in ids if has(i, top + rest)]
             text = f"Work on {_and([shown(ids, p) for p in top])} {_group_mark([keys[i] for i in who_])}" + (f" covers {_and([shown(ids, p) for p in rest])}." if rest else '.')
             used = top + rest
@@ -503,6 +508,8 @@ def _md_table(review, p, numbers, sfx, by_key):
         lines.append(f'| {work} | ' + ' | '.join(md_text(row.get(c)) if row.get(c) else '–' for c, _ in _COLS) + ' |')
     return lines
 
+def _lines(ls): return f'line {ls[0]}' if len(set(ls)) == 1 else f"lines {ls[0]}–{ls[-1]}"
+
 @patch
 def to_markdown(self:Review,
                  csl:str='apa', # CSL style of the bibliography: 'apa', 'ieee', 'chicago-author-date', a name or a .csl path
@@ -532,7 +539,7 @@ def to_markdown(self:Review,
         for i, miss in inc:
             r = rec[i]
             where = (file_label(r['source_file'], name=True) if _str(r.get('source_file')) else '') + \
-                    (f", lines {'–'.join(map(str, _list(r.get('source_lines'))))}" if _list(r.get('source_lines')) else '')
+                    (', ' + _lines(_list(r.get('source_lines'))) if _list(r.get('source_lines')) else '')
             md.append(f"- {md_text(_in_text(self, r, True, nums, sfx))}: no {md_text(', '.join(miss))} (" + (f'{md_text(where)}; ' if where else '') + f"record {md_text(i)})")
         md.append('')
     entries = bibliography(cited, csl, with_ids=True)
