@@ -1,0 +1,173 @@
+"""Scale benchmark: the local engine beside the Dask engine (1 and 2 workers), wall time and peak memory per stage and per worker.
+
+    nice -n 10 .venv/bin/python benchmarks/bench_scale.py --sizes 20000 --big 100000 --budget 600
+    .venv/bin/python benchmarks/bench_scale.py run --engine dask --workers 2 --data DIR --json OUT   # one run (what the above calls)
+
+The corpus is made by recombining real records (no network): titles, author lists and abstract sentences of the 1,000 arXiv
+records in ../shared/data/topics/ and the 3,800 search-export titles/authors in ../shared/data/dedup/, written as JSON Lines in
+the shape of the arXiv metadata snapshot (files of 50,000 records), with 1 % exact duplicates (same arXiv id, another version),
+0.3 % retitled copies and 0.1 % empty records, so dedupe and the accounting have work to do. Abstracts keep the topical
+structure: each mixes sentences of two or three real abstracts of one arXiv category.
+
+Each configuration runs in a fresh subprocess (peak memory is that run's own VmHWM; the Dask workers report theirs) with the
+static fast model (`model='static'`, embedding cache off) and topic fits on at most `--sample` papers. The report stage (citations
+and bibliography of every record) is timed only with `--report`. Results: benchmarks/results/scale.json and scale.md.
+"""
+from __future__ import annotations
+import argparse, json, os, random, re, resource, subprocess, sys, time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+SHARED = ROOT.parent/'shared'/'data'
+sys.path.insert(0, str(ROOT))
+os.environ.update(HF_HUB_OFFLINE='1', TRANSFORMERS_OFFLINE='1', TOKENIZERS_PARALLELISM='false')
+
+# ---------------------------------------------------------------------------------------------------------------- corpus
+def pool():
+    "Real titles, author lists and abstract sentences (by arXiv category) to recombine"
+    import csv
+    rows = [json.loads(l) for l in open(SHARED/'topics'/'arxiv_2007_dev.jsonl')]
+    by_cat, titles, authors = {}, [], []
+    for r in rows:
+        cat = r['categories'].split()[0].split('.')[0]
+        sents = [s.strip() for s in re.split(r'(?<=[.!?])\s+', ' '.join(r['abstract'].split())) if len(s.strip()) > 20]
+        by_cat.setdefault(cat, []).append(sents)
+        titles.append((cat, ' '.join(r['title'].split()))); authors.append(' '.join(r['authors'].split()))
+    for f in sorted(SHARED.glob('dedup/*/records_pre_merged.csv')):
+        for r in csv.DictReader(open(f, encoding='utf-8', errors='replace')):
+            if r.get('author'): authors.append(r['author'])
+    return by_cat, titles, authors
+
+def generate(n:int, out:Path, per_file:int=50_000, seed:int=0)->Path:
+    "`n` recombined records in JSON Lines files under `out` (kept between runs)"
+    done = out/'.done'
+    if done.exists(): return out
+    out.mkdir(parents=True, exist_ok=True)
+    by_cat, titles, authors = pool()
+    cats = sorted(by_cat)
+    rnd = random.Random(seed)
+    recs, used = [], set()
+    by_title = {}
+    for c, t in titles: by_title.setdefault(c, []).append(t.split())
+    for i in range(n):
+        cat = titles[rnd.randrange(len(titles))][0]
+        src = [rnd.choice(by_cat[cat]) for _ in range(rnd.randint(2, 3))]
+        sents = [s for a in src for s in rnd.sample(a, min(len(a), rnd.randint(2, 4)))]
+        for tries in range(4):   # the first half of one real title and the second half of another of the same category
+            a, b = rnd.choice(by_title[cat]), rnd.choice(by_title[cat])
+            t = ' '.join(a[:max(2, len(a) // 2)] + b[len(b) // 2:])
+            if tries == 3: t += ' ' + ' '.join(rnd.choice(by_title[cat])[-3:])
+            if t not in used: break
+        used.add(t)
+        rid = f"{15 + (i // 100_000) % 10:02d}{1 + (i // 1_000_000) % 12:02d}.{i % 100_000:05d}"
+        rec = dict(id=rid, submitter=None, authors=rnd.choice(authors), title=t, comments=None, **{'journal-ref': None}, doi=None,
+                   categories=f"{cat}", license=None, abstract=' '.join(sents), versions=[dict(version='v1', created='Mon, 2 Apr 2007 19:18:42 GMT')],
+                   update_date=f"20{rid[:2]}-{rid[2:4]}-15")
+        rec['id'] = rid
+        recs.append(rec)
+        u = rnd.random()
+        if u < 0.01: recs.append({**rec, 'versions': rec['versions'] + [dict(version='v2', created='Tue, 3 Apr 2007 10:00:00 GMT')]})
+        elif u < 0.013: recs.append({**rec, 'id': None, 'title': rec['title'] + ' (extended version)'})
+        elif u < 0.014: recs.append({**rec, 'id': None, 'title': None, 'abstract': None})
+    for k in range(0, len(recs), per_file):
+        with open(out/f'arxiv-{k // per_file:04d}.jsonl', 'w') as f:
+            f.write('\n'.join(json.dumps(r) for r in recs[k:k + per_file]) + '\n')
+    done.write_text(str(len(recs)))
+    return out
+
+# ---------------------------------------------------------------------------------------------------------------- one run
+def _hwm()->float:
+    "Peak resident memory of this process in GiB (VmHWM)"
+    for l in open('/proc/self/status'):
+        if l.startswith('VmHWM'): return int(l.split()[1]) / 2**20
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 2**20
+
+def run(a):
+    import numpy as np
+    from paperlens.embed import load_model
+    load_model('static')   # distilled once into the cache before timing
+    T, M = {}, {}
+    t0 = time.perf_counter()
+    if a.engine == 'local':
+        from paperlens.ingest import read
+        from paperlens.embed import embed, doc_texts
+        from paperlens.topics import fit_topics
+        c = read(a.data); T['ingest'] = time.perf_counter() - t0; M['ingest'] = _hwm()
+        t0 = time.perf_counter(); texts = doc_texts(c.records)
+        E = embed([t or ' ' for t in texts], model='static', cache_dir=False, progress=False); T['embed'] = time.perf_counter() - t0; M['embed'] = _hwm()
+        t0 = time.perf_counter()
+        if len(c.records) > a.sample:   # the local engine has no sample fit: time the fit on `sample` papers, as the Dask engine does
+            idx = np.sort(np.random.default_rng(42).choice(len(c.records), a.sample, replace=False))
+            t = fit_topics(c.records.iloc[idx], embeddings=E[idx], model='static', cache_dir=False, stability_seeds=0)
+        else: t = fit_topics(c.records, embeddings=E, model='static', cache_dir=False, stability_seeds=0)
+        T['topics'] = time.perf_counter() - t0; M['topics'] = _hwm()
+        out = dict(records=len(c.records), seen=c.report['totals']['seen'], topics=len(t.topic_info_), workers={})
+        if a.report:
+            from paperlens.report import write_bundle
+            t0 = time.perf_counter(); write_bundle(c, t, a.out, [a.data], 'apa', {}); T['report'] = time.perf_counter() - t0; M['report'] = _hwm()
+    else:
+        from paperlens import distributed as D
+        client = D.start(workers=a.workers, memory_limit=a.memory, quiet=True)
+        client.run(lambda: __import__('paperlens.embed', fromlist=['x']).load_model('static'))
+        tm = {}
+        c = D.read(a.data, client=client, progress=False); T['ingest'] = time.perf_counter() - t0; M['ingest'] = _hwm()
+        t0 = time.perf_counter(); vec = D.embed(c, client, model='static', cache_dir=False); T['embed'] = time.perf_counter() - t0; M['embed'] = _hwm()
+        t0 = time.perf_counter(); t = D.fit_topics(c, vec, client, model='static', cache_dir=False, sample=a.sample, stability_seeds=0)
+        T['topics'] = time.perf_counter() - t0; M['topics'] = _hwm()
+        if a.report:
+            from paperlens.report import write_bundle
+            t0 = time.perf_counter(); write_bundle(c, t, a.out, [a.data], 'apa', {}); T['report'] = time.perf_counter() - t0; M['report'] = _hwm()
+        w = client.run(_hwm)
+        out = dict(records=len(c.records), seen=c.report['totals']['seen'], topics=len(t.topic_info_),
+                   workers={k.rsplit(':', 1)[-1]: round(v, 2) for k, v in w.items()}, dedupe_partitions=c.report.get('duplicate_partitions'),
+                   partitions=len(c.parts), fit_sample=t.quality_.get('fit_sample'))
+        D._close(client)
+    out.update(engine=a.engine, n_workers=a.workers if a.engine == 'dask' else 0, seconds={k: round(v, 1) for k, v in T.items()},
+               total_s=round(sum(T.values()), 1), client_peak_gib={k: round(v, 2) for k, v in M.items()})
+    Path(a.json).write_text(json.dumps(out, indent=2))
+    print(json.dumps(out), flush=True)
+
+# ---------------------------------------------------------------------------------------------------------------- driver
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument('cmd', nargs='?', default='all', choices=['all', 'run'])
+    ap.add_argument('--engine', default='dask'); ap.add_argument('--workers', type=int, default=2)
+    ap.add_argument('--memory', default='4GiB', help='memory limit per Dask worker')
+    ap.add_argument('--data'); ap.add_argument('--json'); ap.add_argument('--out', default='/tmp/paperlens-scale/bundle')
+    ap.add_argument('--sample', type=int, default=20_000, help='most papers a topic fit takes in this benchmark')
+    ap.add_argument('--report', action='store_true', help='also time the report stage')
+    ap.add_argument('--sizes', default='20000', help='sizes for local vs dask 1 vs dask 2 workers')
+    ap.add_argument('--big', type=int, default=0, help='one more Dask run at this size (2 workers)')
+    ap.add_argument('--budget', type=float, default=600, help='stop starting runs after this many seconds')
+    ap.add_argument('--work', default='/tmp/paperlens-scale')
+    a = ap.parse_args()
+    if a.cmd == 'run': return run(a)
+    res, start = [], time.time()
+    plan = [(int(n), e, w) for n in a.sizes.split(',') for e, w in (('local', 0), ('dask', 1), ('dask', 2))]
+    if a.big: plan.append((a.big, 'dask', 2))
+    for n, e, w in plan:
+        if time.time() - start > a.budget: print(f"budget spent: skipping {e} {w} at {n}"); continue
+        t0 = time.time(); data = generate(n, Path(a.work)/f'corpus-{n}'); gen = time.time() - t0
+        js = Path(a.work)/f'{e}-{w}-{n}.json'
+        cmd = [sys.executable, __file__, 'run', '--engine', e, '--workers', str(w), '--data', str(data), '--json', str(js),
+               '--sample', str(a.sample), '--memory', a.memory] + (['--report'] if a.report else [])
+        print('$', ' '.join(cmd), flush=True)
+        p = subprocess.run(cmd, capture_output=True, text=True)
+        if p.returncode: print(p.stderr[-3000:]); continue
+        r = json.loads(js.read_text()); r.update(n=n, generate_s=round(gen, 1)); res.append(r); print(r, flush=True)
+    out = ROOT/'benchmarks'/'results'/'scale.json'
+    old = json.loads(out.read_text()) if out.exists() else []
+    out.write_text(json.dumps(old + res, indent=2))
+    print(table(res))
+
+def table(res)->str:
+    rows = ['| records (seen) | engine | workers | ingest s | embed s | topics s | report s | total s | records/s | client peak GiB | worker peak GiB |',
+            '|---|---|---|---|---|---|---|---|---|---|---|']
+    for r in res:
+        s = r['seconds']
+        rows.append(f"| {r['records']:,} ({r['seen']:,}) | {r['engine']} | {r['n_workers'] or '–'} | {s.get('ingest', '–')} | {s.get('embed', '–')} | "
+                    f"{s.get('topics', '–')} | {s.get('report', '–')} | {r['total_s']} | {r['seen'] / max(r['total_s'], 1e-9):,.0f} | "
+                    f"{max(r['client_peak_gib'].values()):.2f} | {', '.join(f'{v:.2f}' for v in r['workers'].values()) or '–'} |")
+    return '\n'.join(rows)
+
+if __name__ == '__main__': main()

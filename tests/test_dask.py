@@ -1,0 +1,135 @@
+"The Dask engine against the local engine on a 2-worker LocalCluster: same records, decisions and topics; a lost worker loses no record"
+import json, os, signal, sys, threading, time
+from pathlib import Path
+import numpy as np, pandas as pd
+import pytest
+
+pytest.importorskip('distributed')
+sys.path.insert(0, str(Path(__file__).parent))   # the workers import dask_slow_model from here (they inherit sys.path)
+from paperlens import distributed as D
+from paperlens.ingest import read as local_read
+from paperlens.topics import fit_topics as local_fit
+from paperlens.embed import embed as local_embed, doc_texts
+
+@pytest.fixture(scope='module')
+def client():
+    c = D.start(workers=2, memory_limit='1.5GiB', quiet=True)
+    yield c
+    D._close(c)
+
+WORDS = ('attention transformer sparse mixture experts routing token language model retrieval augmented generation '
+         'graph neural network protein folding diffusion image video reinforcement policy reward robot quantum circuit '
+         'error correction galaxy dark matter survey lensing').split()
+
+def corpus_file(path:Path, n:int=160, seed:int=0)->Path:
+    "A JSON Lines export with exact duplicates (same arXiv id, other version), a retitled copy, an empty record and a broken line"
+    rng = np.random.default_rng(seed)
+    syl = 'ka lo mi ne ru ta so vi pe da fo gu'.split()
+    vocab = [[a + b + c for a in syl for b in syl[k * 3:k * 3 + 3] for c in ('n', 'r', 'x')] for k in range(4)]   # 108 words a topic
+    lines = []
+    for i in range(n):
+        topic = WORDS[(i % 4) * 7:(i % 4) * 7 + 7]
+        words = rng.choice(topic, 12).tolist() + rng.choice(vocab[i % 4], 50).tolist() + rng.choice(WORDS, 8).tolist()
+        lines.append(dict(id=f"2401.{i:05d}", title=f"{' '.join(rng.choice(topic, 4))} study {i}", abstract=' '.join(words) + '.',
+                          authors=f"Ada Lovelace{i} and Alan Turing", update_date='2024-01-15'))
+    lines.append({**lines[3], 'id': '2401.00003v2'})                 # an exact duplicate: same arXiv id, newer version
+    lines.append({**lines[7], 'id': None, 'title': lines[7]['title'] + '!'})   # same abstract, no id: a near pair
+    lines.append(dict(id=None, title=None, abstract=None, authors='Nobody'))    # rejected: nothing to identify it
+    text = '\n'.join(json.dumps(r) for r in lines[:50]) + '\n{"id": "broken", "title": \n' + '\n'.join(json.dumps(r) for r in lines[50:]) + '\n'
+    path.write_text(text)
+    return path
+
+def same(a, b):
+    "Two record tables hold the same values (as saved: Parquet round trip on both)"
+    import io
+    buf = lambda df: pd.read_parquet(io.BytesIO(df.to_parquet()))
+    pd.testing.assert_frame_equal(buf(a.reset_index(drop=True)), buf(b.reset_index(drop=True)))
+
+def test_read_same_as_local(client, tmp_path):
+    f = corpus_file(tmp_path/'export.jsonl')
+    loc = local_read(f)
+    for max_bytes in (None, 4000):   # whole file, and split into pieces parsed on both workers
+        dsk = D.read(f, client=client, work=tmp_path/f'w{max_bytes}', max_bytes=max_bytes or D.CHUNK_BYTES, part_rows=50)
+        if max_bytes: assert len(D.chunks([f], max_bytes=max_bytes)) > 5
+        same(dsk.records, loc.records)
+        pd.testing.assert_frame_equal(dsk.decisions, loc.decisions)
+        pd.testing.assert_frame_equal(dsk.notes, loc.notes)
+        assert dsk.report['totals'] == loc.report['totals']
+        assert dsk.report['files'] == loc.report['files']
+        t = dsk.report['totals']
+        assert t['seen'] == t['parsed'] + t['merged'] + t['rejected'] and t['merged'] >= 1 and t['rejected'] >= 1
+        assert len(dsk.parts) == -(-len(dsk.records) // 50)
+        assert sum(len(pd.read_parquet(p)) for p in dsk.parts) == len(dsk.records)
+
+def test_overrides_and_partitions(client, tmp_path):
+    f = corpus_file(tmp_path/'export.jsonl')
+    loc = local_read(f)
+    near = loc.decisions[loc.decisions.action == 'flagged'].iloc[0]
+    dec = tmp_path/'decisions.csv'
+    pd.DataFrame([dict(id_a=near.id_a, id_b=near.id_b, decision='accept')]).to_csv(dec, index=False)
+    loc = local_read(f, decisions=dec)
+    dsk = D.read(f, client=client, decisions=dec, max_rows=40)   # several dedupe partitions
+    assert dsk.report['duplicate_partitions'] > 1
+    same(dsk.records, loc.records)   # the accepted pair is blocked together, so it merges as in the local path
+    key = ['id_a', 'id_b', 'kind', 'action', 'reason', 'override']
+    exact = lambda d: d[(d.kind == 'exact') | d.override.notna()][key].reset_index(drop=True)
+    assert len(exact(loc.decisions)) >= 2
+    pd.testing.assert_frame_equal(exact(dsk.decisions), exact(loc.decisions))   # exact pairs and overrides: always the local ones
+
+def test_topics_same_as_local(client, tmp_path):
+    f = corpus_file(tmp_path/'export.jsonl')
+    dsk = D.read(f, client=client, part_rows=40)
+    vec = D.embed(dsk, client, model='static', cache_dir=tmp_path/'cache')
+    assert len(vec) == len(dsk.parts) and (tmp_path/'cache'/'embeddings').is_dir()   # the shared cache was written
+    t = D.fit_topics(dsk, vec, client, model='static', cache_dir=tmp_path/'cache', seed=3, stability_seeds=0)
+    ref = local_fit(local_read(f), model='static', cache_dir=False, seed=3, stability_seeds=0)
+    pd.testing.assert_frame_equal(t.assignments_, ref.assignments_)
+    pd.testing.assert_frame_equal(t.topic_info_, ref.topic_info_)
+
+def test_sample_fit_assigns_everyone(client, tmp_path):
+    f = corpus_file(tmp_path/'export.jsonl')
+    dsk = D.read(f, client=client, part_rows=40)
+    vec = D.embed(dsk, client, model='static', cache_dir=False)
+    t = D.fit_topics(dsk, vec, client, model='static', sample=80, stability_seeds=0)
+    a = t.assignments_
+    assert a['id'].tolist() == dsk.records['id'].tolist() and a['topic'].notna().all()
+    assert t.quality_['fit_sample'] == 80 and t.quality_['assigned'] == len(dsk.records) - 80
+    assert t.topic_info_['count'].sum() == len(dsk.records)
+    for words, topic in zip(t.topic_info_['words'], t.topic_info_['topic']):   # words from all members, not only the sample's
+        members = ' '.join(doc_texts(dsk.records[a['topic'].values == topic])).lower()
+        assert all(w.split()[0] in members for w in words)
+    assert t.map_.shape == (len(a), 2) and np.isfinite(t.map_).all()
+
+def test_worker_lost_during_embedding(client, tmp_path):
+    from dask_slow_model import SlowStatic
+    f = corpus_file(tmp_path/'export.jsonl', n=120)
+    dsk = D.read(f, client=client, part_rows=15)
+    log = tmp_path/'encode.log'
+    pids = list(client.run(os.getpid).values())
+    def kill():   # once the first partitions are being encoded, kill one worker process
+        while not log.exists() or len(log.read_text().splitlines()) < 2: time.sleep(0.02)
+        os.kill(pids[0], signal.SIGKILL)
+    th = threading.Thread(target=kill); th.start()
+    vec = D.embed(dsk, client, model=SlowStatic(0.5, str(log)), cache_dir=False)
+    th.join()
+    client.wait_for_workers(2, timeout=60)   # the nanny restarted it
+    assert pids[0] not in client.run(os.getpid).values()
+    E = np.concatenate([np.load(v['path']) for v in vec])
+    keep = np.concatenate([v['kept'] for v in vec])
+    texts = doc_texts(dsk.records)
+    assert len(keep) == len(dsk.records) and len(E) == keep.sum()
+    ref = local_embed([t for t, k in zip(texts, keep) if k], model='static', cache_dir=False)
+    np.testing.assert_allclose(E, ref, atol=1e-6)   # every record once, in order, none lost or doubled
+    assert len(log.read_text().splitlines()) > len(vec)   # some partition was encoded again after the kill
+
+def test_review_bundle_same_as_local(client, tmp_path, examples):
+    from paperlens.report import review
+    tm = {}
+    D.review(examples, out=tmp_path/'dask', client=client, model='static', cache_dir=tmp_path/'cache', progress=False, timings=tm, stability_seeds=0)
+    review(examples, out=tmp_path/'local', model='static', cache_dir=tmp_path/'cache', progress=False, stability_seeds=0)
+    assert set(tm) == {'ingest', 'embed', 'topics', 'report'}
+    for f in ('records.parquet', 'decisions.parquet', 'topics.parquet'):
+        same(pd.read_parquet(tmp_path/'dask'/f), pd.read_parquet(tmp_path/'local'/f))
+    for f in ('topic_info.csv', 'review.md', 'references.bib'):
+        assert (tmp_path/'dask'/f).read_text() == (tmp_path/'local'/f).read_text(), f
+    assert json.loads((tmp_path/'dask'/'manifest.json').read_text())['settings']['engine'] == 'dask'
