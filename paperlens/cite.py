@@ -183,12 +183,11 @@ def _author_list(r):
     return tuple((_family(a).lower(), (given_name(a.get('given')) or '').lower()) for a in (r.get('authors') or []))
 
 def suffixes(records:pd.DataFrame|list, # records table or list of record dicts
+             style:str|Path='apa', # the CSL style whose bibliography the letters must match
             )->dict:                    # record id -> 'a', 'b', ...; only for records that need one
-    "Year suffixes for records with the same author list and year, ordered by title as APA and Chicago sort them"
-    groups = defaultdict(list)
-    for r in as_dicts(records):
-        groups[(_author_list(r) or ('label', label(r).lower()), when(r))].append(r)
-    return {r['id']: _suffix(n) for g in groups.values() if len(g) > 1 for n, r in enumerate(sorted(g, key=lambda r: ((r.get('title') or label(r)).lower(), str(r['id']))))}
+    "Year suffixes that tell apart works that would cite alike, as `Citations` gives them in `style` (its bibliography's order)"
+    if not as_dicts(records): return {}
+    return dict(Citations(records, style).suffix)
 
 # %% ../nbs/07_cite.ipynb
 def _type(r):

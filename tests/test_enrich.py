@@ -138,3 +138,26 @@ def test_incomplete_listed_with_source_and_metadata_reapplied(api, seeds, tmp_pa
     assert (r.title, r.year, r.authors[0]['family']) == ('Filled By Hand', 2021, 'Doe')
     assert again.report['enrich']['metadata']['problems'] == []
     assert rid not in set(incomplete(again.records).id[incomplete(again.records).missing.str.contains('title')])
+
+def test_cli_enrich_against_local_server(api, examples, tmp_path, capsys):
+    from paperlens.cli import main
+    out, cache = tmp_path/'out', tmp_path/'cache'
+    args = ['enrich', str(examples), '--out', str(out), '--enrich-cache', str(cache), '--quiet',
+            '--api', f"arxiv={api.apis['arxiv']}", f"crossref={api.apis['crossref']}", f"openalex={api.apis['openalex']}"]
+    assert main(args) == 0
+    said = capsys.readouterr().out
+    assert '100 filled' in said and 'still incomplete' in said
+    files = {p.name for p in out.iterdir()}
+    assert {'records.parquet', 'enrich_report.json', 'incomplete.csv', 'references.bib'} <= files
+    first = {n: (out/n).read_bytes() for n in ('references.bib', 'incomplete.csv', 'enrich_report.json')}
+    api.close()
+    assert main(args[:3] + ['--out', str(tmp_path/'again'), '--enrich-cache', str(cache), '--quiet', '--offline']) == 0
+    first_again = {n: (tmp_path/'again'/n).read_bytes() for n in first}
+    assert first_again['references.bib'] == first['references.bib'] and first_again['incomplete.csv'] == first['incomplete.csv']
+    bib = first['references.bib'].decode()
+    assert bib.count('@misc{') >= 100 and 'eprint = {2401.00165}' in bib
+
+def test_cli_enrich_bad_api_setting(examples, tmp_path, capsys):
+    from paperlens.cli import main
+    assert main(['enrich', str(examples), '--out', str(tmp_path), '--api', 'scopus=http://x']) == 1
+    assert '--api' in capsys.readouterr().err
