@@ -28,6 +28,8 @@ def _walk(d:Path, notes:list, seen_dirs:set):
     try: entries = sorted(os.scandir(d), key=lambda e: e.name)
     except OSError as e:
         notes.append(new_note(_show(d), None, 'file', f"{_show(d)}: folder cannot be read ({e.strerror or e}); skipped")); return
+    hidden = [e.name for e in entries if e.name.startswith('.')]
+    if hidden: notes.append(new_note(_show(d), None, 'noise', f"{_show(d)}: hidden entries not read: {', '.join(map(_show, hidden[:8]))}{' …' if len(hidden) > 8 else ''}"))
     for e in entries:
         if e.name.startswith('.'): continue
         p = Path(e.path)
@@ -86,7 +88,7 @@ def read(*paths:str|Path,        # files or folders, any supported format, mixed
     files, notes = _files(paths)
     from tqdm.auto import tqdm
     bar = lambda it, **kw: tqdm(it, **kw) if progress else it
-    recs, stats = [], {n['file']: _stat(n['file'], None, None, None, 0, {'file': 1}) for n in notes}
+    recs, stats = [], {n['file']: _stat(n['file'], None, None, None, 0, {'file': 1}) for n in notes if n['kind'] == 'file'}
     for f in bar(files, desc='reading', unit='file'):
         p, name = parse_file(f, fmt), _show(f)
         kept = []
