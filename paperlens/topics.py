@@ -4,7 +4,7 @@
 
 # %% ../nbs/05_topics.ipynb 4
 from __future__ import annotations
-import json, os, warnings
+import json, os, re, warnings
 from pathlib import Path
 import numpy as np
 import pandas as pd
@@ -15,13 +15,14 @@ from bertopic.backend import BaseEmbedder
 from bertopic.cluster import BaseCluster
 from bertopic.dimensionality import BaseDimensionalityReduction
 from bertopic.vectorizers import ClassTfidfTransformer
+from bertopic.representation import KeyBERTInspired, MaximalMarginalRelevance
 from sklearn.feature_extraction.text import CountVectorizer, ENGLISH_STOP_WORDS
 from .records import atomic_write, dump_json, write_parquet, read_parquet
 from .embed import embed, doc_texts, load_model, DEFAULT_MODEL
 from .quality import outlier_share, npmi_coherence, topic_diversity, stability
 
 # %% auto 0
-__all__ = ['SCI_STOPWORDS', 'STOPWORDS', 'EXACT_KNN_MAX', 'settings_for', 'Topics', 'fit_topics']
+__all__ = ['SCI_STOPWORDS', 'STOPWORDS', 'EXACT_KNN_MAX', 'languages', 'stopwords_for', 'settings_for', 'Topics', 'fit_topics']
 
 # %% ../nbs/05_topics.ipynb
 SCI_STOPWORDS = frozenset('''
@@ -38,18 +39,45 @@ superior promising potential insights strong prior previous approach techniques 
 
 STOPWORDS = sorted(ENGLISH_STOP_WORDS | SCI_STOPWORDS)
 
+_LANGS = ('german', 'french', 'spanish', 'italian', 'portuguese', 'dutch', 'swedish', 'danish', 'norwegian', 'finnish',
+          'polish', 'czech', 'romanian', 'hungarian', 'turkish')
+_WORD = re.compile(r"[^\W\d_][\w\-']*")
+_STOPLISTS = {}
+
+def _stoplists()->dict:
+    if not _STOPLISTS:
+        from stop_words import get_stop_words
+        _STOPLISTS.update({l: frozenset(w.lower() for w in get_stop_words(l)) - ENGLISH_STOP_WORDS for l in _LANGS})
+    return _STOPLISTS
+
+def languages(docs:list[str], # texts
+              min_share:float=0.1, # share of a text's words that must be the language's stop words
+             )->list[str]: # languages other than English found among `docs`
+    "Languages other than English that at least one of `docs` is written in, judged by its stop words"
+    found = set()
+    for d in docs:
+        toks = [t.lower() for t in _WORD.findall(d)]
+        if len(toks) < 8: continue
+        own, l = max((sum(t in sw for t in toks), l) for l, sw in _stoplists().items())   # the language it fits best
+        if own >= 3 and own >= min_share * len(toks): found.add(l)
+    return sorted(found)
+
+def stopwords_for(docs:list[str], # the corpus
+                 )->list[str]: # sorted stop words
+    "English and scientific stop words plus those of every other language found among `docs`"
+    return sorted(set(STOPWORDS).union(*(_stoplists()[l] for l in languages(docs))))
+
 # %% ../nbs/05_topics.ipynb
 def settings_for(n:int, # number of documents
-                )->dict: # UMAP, HDBSCAN and vectorizer settings
+                )->dict: # UMAP, clustering and vectorizer settings
     "Default topic-model settings for a corpus of `n` documents"
-    if n <= 1000:
-        return dict(n_neighbors=max(2, min(10, n - 2)), n_components=5, min_cluster_size=max(3, min(5, n // 10)) if n < 500 else max(5, n // 100),
-                    min_samples=2 if n < 500 else 3, min_df=2 if n >= 50 else 1, pca_dims=None, low_memory=False, runs=5)
-    if n <= 10000:
-        return dict(n_neighbors=15, n_components=5, min_cluster_size=max(10, n // 100), min_samples=5,
-                    min_df=3, pca_dims=None, low_memory=False, runs=1)
-    return dict(n_neighbors=15, n_components=5, min_cluster_size=min(500, n // 200), min_samples=10,
-                min_df=5, pca_dims=50, low_memory=True, runs=1)
+    return dict(n_neighbors=max(2, min(15, n - 2)), n_components=5, k_min=min(5, max(2, n // 25)), k_max=min(40, max(2, n // 15)),
+                min_cluster_size=None, min_samples=None, min_df=1 if n < 50 else 2 if n <= 1000 else 3 if n <= 10000 else 5,
+                pca_dims=50 if n > 10000 else None, low_memory=n > 10000, runs=5 if n <= 1000 else 1)
+
+def _k_grid(lo:int, hi:int)->list:
+    "Candidate numbers of topics between `lo` and `hi`: each up to 12, then 14, 16, 20, 24, 28, 32, 40"
+    return [k for k in sorted(set(range(lo, min(hi, 12) + 1)) | {14, 16, 20, 24, 28, 32, 40}) if lo <= k <= max(lo, hi)]
 
 EXACT_KNN_MAX = 20_000  # up to this many papers, exact neighbours instead of NN-descent (see above)
 
@@ -114,6 +142,7 @@ def _renumber(labels, order):
 def _consensus(runs:list, # label arrays from several clusterings, -1 = outlier
                min_size:int, # groups smaller than this become outliers
                cut:float=0.5, # papers together in at least `1 - cut` of their shared runs end up together
+               k:int|None=None, # cut into exactly `k` groups instead
               )->np.ndarray: # consensus labels, -1 = outlier
     "Evidence-accumulation consensus of several clusterings"
     from scipy.cluster.hierarchy import linkage, fcluster
@@ -125,27 +154,98 @@ def _consensus(runs:list, # label arrays from several clusterings, -1 = outlier
         together += (l[:, None] == l[None, :]) & pair; both += pair
     A = np.divide(together, both, out=np.zeros_like(together), where=both > 0)
     np.fill_diagonal(A, 1)
-    lab = fcluster(linkage(squareform(1 - A, checks=False), 'average'), t=cut, criterion='distance')
+    Z = linkage(squareform(1 - A, checks=False), 'average')
+    lab = fcluster(Z, t=k, criterion='maxclust') if k else fcluster(Z, t=cut, criterion='distance')
     ids, counts = np.unique(lab, return_counts=True)
     return np.where(np.isin(lab, ids[counts < min_size]), -1, lab)
 
 # %% ../nbs/05_topics.ipynb
-def _name(words, taken=()):
-    "A short distinct name from a topic's ranked words"
-    cands = []
-    for w in words:
-        if ' ' not in w: w = next((b for b in words[:5] if ' ' in b and w in b.split()), w)
-        if w not in cands: cands.append(w)
-    used = {x for n in taken for x in n.split(' · ')}
-    for strict in (True, False):
-        picked = []
-        for w in cands:
-            if (strict and w in used) or any(set(w.split()) & set(p.split()) for p in picked): continue
-            picked.append(w)
-            if len(picked) == 2:
-                if ' · '.join(picked) not in taken: return ' · '.join(picked)
-                picked.pop()
-    return ' · '.join(picked) or 'topic'
+_SPLIT = re.compile(r"[.,;:!?()\[\]{}\"“”‘’/|<>=+*&%$#@~^\u2013\u2014]+|\s-+\s")
+
+def _runs(text:str, stop)->list:
+    "Maximal runs of words with no stop word, number or punctuation inside"
+    out = []
+    for part in _SPLIT.split(text):
+        run = []
+        for tok in part.split():
+            w = tok.strip("'`-")
+            if len(w) > 1 and _WORD.fullmatch(w) and w.lower() not in stop: run.append(w)
+            else:
+                if run: out.append(run)
+                run = []
+        if run: out.append(run)
+    return out
+
+def _candidates(text:str, stop, max_words:int=4, weak=frozenset())->dict:
+    "Candidate phrases of one text as {lowercase: words}: each run of at most `max_words` words and its endings, none starting with a `weak` word"
+    c = {}
+    for run in _runs(text, stop):
+        grams = [run[i:] for i in range(len(run))] if len(run) <= max_words else [run[i:i + n] for n in (2, 3) for i in range(len(run) - n + 1)]
+        for g in grams:
+            if g[0].lower() not in weak: c.setdefault(' '.join(g).lower(), g)
+    return c
+
+def _surface(words:list)->str:
+    "A phrase as a title: acronyms and mixed case kept (LLMs, BERT, GPT-3), other words lower case, first letter capital"
+    s = ' '.join(w if (w.isupper() and len(w) > 1) or any(ch.isupper() for ch in w[1:]) else w.lower() for w in words)
+    return s[:1].upper() + s[1:]
+
+# %% ../nbs/05_topics.ipynb
+def _names(docs:list[str], # the corpus
+           labels:np.ndarray, # topic per doc
+           topics:list, # topic ids, largest first
+           central:dict, # topic -> indices of its most central docs
+           embed_fn, # list of texts -> unit vectors (the topic model's embedding model)
+           stop, # stop words: no phrase runs across one
+           fallback:dict, # topic -> name to use when no phrase is shared by two papers
+           weak=frozenset(), # words of scientific writing: a phrase may end with one ("language models") but not start with one ("novel method")
+           max_cands:int=30, # candidates per topic that are embedded
+           rng=None, # for the background sample of large corpora
+          )->dict: # topic -> name
+    "A distinct noun-phrase name for each topic, from its own papers' phrases"
+    from collections import Counter
+    n = len(docs)
+    bg = np.arange(n) if n <= 5000 else np.sort((rng or np.random.default_rng(0)).choice(n, 5000, replace=False))
+    cache = {}
+    def cands(i):
+        if i not in cache: cache[i] = _candidates(docs[i], stop, weak=weak)
+        return cache[i]
+    df = Counter(k for i in bg for k in cands(i))
+    pick, surface = {}, {}
+    for t in topics:
+        idx = np.flatnonzero(labels == t)
+        if len(idx) > 300: idx = np.asarray(central[t][:300])
+        dft = Counter(k for i in idx for k in cands(i))
+        for i in idx: surface.update({k: g for k, g in cands(i).items() if k not in surface})
+        scored = []
+        for k, f in dft.items():
+            if f < 2: continue
+            cov = f / len(idx); lift = cov / max(df.get(k, 0) / len(bg), len(idx) / n, 1e-9)
+            scored.append((np.sqrt(cov) * np.log(max(lift, 1.0)) * (1 + 0.3 * min(len(k.split()) - 1, 2)), k))
+        multi = [x for x in scored if ' ' in x[1] and x[0] > 0]
+        narrow = [x for x in multi if df.get(x[1], 0) <= 0.25 * len(bg)]   # not a phrase a quarter of the field uses
+        pick[t] = sorted(narrow or multi or scored, key=lambda x: (-x[0], x[1]))[:max_cands]   # a phrase when the papers share one
+    keys = sorted({k for v in pick.values() for _, k in v})
+    V = dict(zip(keys, embed_fn(keys))) if keys else {}
+    C = {t: embed_fn([docs[i] for i in central[t][:10]]).mean(0) for t in topics if pick[t]}
+    C = {t: c / max(np.linalg.norm(c), 1e-12) for t, c in C.items()}
+    names, taken, used = {}, [], set()
+    for t in topics:
+        best, best_s = None, -np.inf
+        if pick[t]:
+            top = pick[t][0][0]
+            sem = {k: float(V[k] @ C[t]) - (np.mean([float(V[k] @ C[u]) for u in C if u != t]) if len(C) > 1 else 0) for _, k in pick[t]}
+            top_sem = max(max(sem.values()), 1e-9)
+            for s, k in pick[t]:
+                if k in used: continue
+                score = 0.5 * sem[k] / top_sem + 0.5 * s / top - 0.5 * max([float(V[k] @ u) for u in taken] + [0])
+                if score > best_s: best, best_s = k, score
+        name = _surface(surface[best]) if best else fallback[t]
+        if best: used.add(best); taken.append(V[best])
+        base, j = name, 2
+        while name.lower() in {x.lower() for x in names.values()}: name, j = f"{base} ({j})", j + 1
+        names[t] = name
+    return names
 
 # %% ../nbs/05_topics.ipynb
 class _Backend(BaseEmbedder):
@@ -157,7 +257,7 @@ class _Backend(BaseEmbedder):
         return embed(list(documents), model=self.model, cache_dir=self.cache_dir, progress=verbose)
 
 # %% ../nbs/05_topics.ipynb
-_SIZE_KEYS = ('n_neighbors', 'n_components', 'min_cluster_size', 'min_samples', 'min_df', 'pca_dims', 'low_memory', 'runs')
+_SIZE_KEYS = ('n_neighbors', 'n_components', 'k_min', 'k_max', 'min_cluster_size', 'min_samples', 'min_df', 'pca_dims', 'low_memory', 'runs')
 
 class Topics:
     "A BERTopic topic model with defaults for literature reviews"
@@ -176,6 +276,7 @@ class Topics:
                  ctfidf_model=None, # replaces `ClassTfidfTransformer(reduce_frequent_words=True)`
                  stability_seeds:int=5, # seeds for the stability measure (0 to skip); large corpora use a 5,000-paper sample
                  n_words:int=10, # top words per topic
+                 npmi_reference:list[str]|None=None, # more texts of the field to count word co-occurrences in for NPMI, besides the corpus
                  **kwargs):
         if embedding_model is not None: model = embedding_model
         store_attr()
@@ -193,28 +294,67 @@ from fastcore.basics import patch
 def _settings(self:Topics, n:int)->dict: return {**settings_for(n), **self.sizes}
 
 @patch
-def _vectorizer(self:Topics, n:int):
+def _vectorizer(self:Topics, docs:list):
     if self.vectorizer_model is not None: return self.vectorizer_model
-    s = self._settings(n)
-    return CountVectorizer(stop_words=STOPWORDS, ngram_range=(1, 2), min_df=s['min_df'],
-                           token_pattern=r'(?u)\b[A-Za-z][A-Za-z0-9\-]+\b')
+    s = self._settings(len(docs))
+    return CountVectorizer(stop_words=stopwords_for(docs), ngram_range=(1, 2), min_df=s['min_df'],
+                           token_pattern=r'(?u)\b[^\W\d_][\w\-]+\b')
+
+@patch
+def _embed_fn(self:Topics):
+    "Texts -> unit vectors with the topic model's embedding model (cached)"
+    return lambda texts: _unit(embed(list(texts), model=self.model, cache_dir=self.cache_dir, progress=False))
+
+@patch
+def _representation(self:Topics, E:np.ndarray):
+    "The user's representation model, else KeyBERTInspired + MMR when the embedding model made `E` (same width)"
+    if self.representation_model is not None: return self.representation_model
+    if self._embed_fn()(['probe']).shape[1] != E.shape[1]:
+        warnings.warn("the embeddings passed to fit are not from the topic model's embedding model (other width): "
+                      "keywords are plain c-TF-IDF; pass embedding_model= to rank them by meaning")
+        return None
+    return [KeyBERTInspired(top_n_words=3 * self.n_words, nr_candidate_words=4 * self.n_words, nr_repr_docs=5, random_state=self.seed),
+            MaximalMarginalRelevance(diversity=0.3, top_n_words=self.n_words)]
 
 @patch
 def _cluster(self:Topics, E:np.ndarray, seed:int)->tuple:
-    "UMAP + HDBSCAN for one seed (a consensus of `runs` when asked); returns (raw labels, topic per paper)"
+    "UMAP + k-means with the number of topics chosen by silhouette (or the user's / HDBSCAN clusterer), a consensus of `runs`; returns (raw labels, topic per paper, k scores)"
     s = self._settings(len(E))
-    if s['runs'] <= 1: raw = self._cluster_once(E, seed, s)
-    else:
-        seeds = np.random.SeedSequence(seed).generate_state(s['runs']).tolist()
-        raw = _consensus([self._cluster_once(E, int(sd), s) for sd in seeds], s['min_cluster_size'])
-    return raw, _assign(raw, E, self.nr_topics, k=s['n_neighbors'])
+    seeds = [int(x) for x in np.random.SeedSequence(seed).generate_state(s['runs'])] if s['runs'] > 1 else [seed]
+    Rs = [self._reduce(E, sd, s) for sd in seeds]
+    scores = None
+    if self.hdbscan_model is not None or s['min_cluster_size']:
+        runs = [self._cluster_once(R, sd, s) for R, sd in zip(Rs, seeds)]
+        raw = runs[0] if len(runs) == 1 else _consensus(runs, s['min_cluster_size'] or 3)
+    else: raw, scores = _choose_k(E, Rs, seeds, _k_grid(s['k_min'], min(s['k_max'], self.nr_topics or s['k_max'])), seed)
+    return raw, _assign(raw, E, self.nr_topics, k=s['n_neighbors']), scores
+
+def _choose_k(E:np.ndarray, # unit embeddings
+              Rs:list, # their UMAP reductions, one per run
+              seeds:list, # the seed of each run
+              ks:list, # candidate numbers of topics
+              seed:int, # for the silhouette sample
+             )->tuple: # (labels, {k: silhouette})
+    "k-means on each reduction for every candidate `k`; the largest `k` within 5 % of the best mean silhouette; consensus of the runs"
+    from sklearn.cluster import KMeans
+    from sklearn.metrics import silhouette_score
+    n = len(E)
+    sample = np.arange(n) if n <= 3000 else np.sort(np.random.default_rng(seed).choice(n, 3000, replace=False))
+    scores, labs = {}, {}
+    for k in ks:
+        L = [KMeans(k, n_init=3 if n <= 20000 else 1, random_state=sd).fit_predict(R) for R, sd in zip(Rs, seeds)]
+        scores[k] = round(float(np.mean([silhouette_score(E[sample], l[sample], metric='cosine') if len(set(l[sample])) > 1 else -1
+                                         for l in L])), 4)
+        labs[k] = L
+    best = max(scores.values())
+    k = max(k for k in ks if scores[k] >= best - 0.05 * abs(best))
+    L = labs[k]
+    return (L[0] if len(L) == 1 else _consensus(L, max(3, n // 100), k=k)), scores   # a stray group of 1-2 papers joins its neighbours' topic
 
 @patch
-def _cluster_once(self:Topics, E:np.ndarray, seed:int, s:dict)->np.ndarray:
-    "HDBSCAN labels (-1 = outlier) after UMAP with `seed`"
-    from sklearn.base import clone
+def _reduce(self:Topics, E:np.ndarray, seed:int, s:dict)->np.ndarray:
+    "The UMAP reduction (or the user's `umap_model`) for one seed"
     from umap import UMAP
-    from hdbscan import HDBSCAN
     X = E
     if s['pca_dims'] and E.shape[1] > s['pca_dims'] and self.umap_model is None:
         from sklearn.decomposition import PCA
@@ -229,11 +369,16 @@ def _cluster_once(self:Topics, E:np.ndarray, seed:int, s:dict)->np.ndarray:
     else: red = _seeded(self.umap_model, seed)
     with warnings.catch_warnings():
         warnings.simplefilter('ignore')
-        R = red.fit_transform(X) if hasattr(red, 'fit_transform') else red.fit(X).transform(X)
+        return red.fit_transform(X) if hasattr(red, 'fit_transform') else red.fit(X).transform(X)
+
+@patch
+def _cluster_once(self:Topics, R:np.ndarray, seed:int, s:dict)->np.ndarray:
+    "Labels (-1 = outlier) of the user's clusterer, or HDBSCAN with the given sizes, on the reduction `R`"
+    from hdbscan import HDBSCAN
     hdb = _seeded(self.hdbscan_model, seed) if self.hdbscan_model is not None else HDBSCAN(
         min_cluster_size=s['min_cluster_size'], min_samples=s['min_samples'], metric='euclidean', cluster_selection_method='eom')
     labels = np.asarray(getattr(hdb.fit(R), 'labels_', None))
-    if labels.shape != (len(E),): raise ValueError(f"{type(hdb).__name__}: after fit, labels_ must hold one label per document")
+    if labels.shape != (len(R),): raise ValueError(f"{type(hdb).__name__}: after fit, labels_ must hold one label per document")
     return labels.astype(int)
 
 def _seeded(m, seed:int):
@@ -264,16 +409,23 @@ def fit(self:Topics,
     if E.ndim != 2 or len(E) != len(docs):
         raise ValueError(f"embeddings have shape {E.shape}; expected one row per document ({len(docs)} rows)")
     E = E / np.maximum(np.linalg.norm(E, axis=1, keepdims=True), 1e-12)
-    raw, labels = self._cluster(E, self.seed)
-    tm = BERTopic(embedding_model=_Backend(self.model, self.cache_dir), umap_model=BaseDimensionalityReduction(),
-                  hdbscan_model=BaseCluster(), vectorizer_model=self._vectorizer(len(docs)),
-                  ctfidf_model=self.ctfidf_model or ClassTfidfTransformer(reduce_frequent_words=True),
-                  top_n_words=self.n_words, **self.kwargs)
-    tm.fit(docs, E, y=labels)
-    labels = np.asarray(tm.topics_)
-    order = sorted(tm.topic_representations_)
-    tm.topic_embeddings_ = _centres(E, labels, order)
-    self.topic_model_, self.docs_, self.embeddings_, self.raw_labels_ = tm, docs, E, raw
+    order = np.argsort(np.array(ids, dtype=object), kind='stable')   # fit in record-id order: the input order never matters
+    Es, docs_s = E[order], [docs[i] for i in order]
+    raw_s, lab_s, self.k_scores_ = self._cluster(Es, self.seed)
+    with warnings.catch_warnings():
+        warnings.simplefilter('ignore')
+        rep = self._representation(E)
+        tm = BERTopic(embedding_model=_Backend(self.model, self.cache_dir), umap_model=BaseDimensionalityReduction(),
+                      hdbscan_model=BaseCluster(), vectorizer_model=self._vectorizer(docs_s),
+                      ctfidf_model=self.ctfidf_model or ClassTfidfTransformer(reduce_frequent_words=True),
+                      representation_model=rep, top_n_words=max(self.n_words, 30) if rep is not None else self.n_words, **self.kwargs)
+        tm.fit(docs_s, Es, y=lab_s)
+    lab_s = np.asarray(tm.topics_)
+    topic_ids = sorted(tm.topic_representations_)
+    tm.topic_embeddings_ = _centres(Es, lab_s, topic_ids)
+    labels, raw = np.empty_like(lab_s), np.empty_like(np.asarray(raw_s))
+    labels[order], raw[order] = lab_s, raw_s
+    self.topic_model_, self.docs_, self.embeddings_, self.raw_labels_, self.order_ = tm, docs, E, raw, order
     self.years_ = None if years is None else pd.array(list(years), dtype='Int64')
     self.labels_ = labels
     self.assignments_ = pd.DataFrame({'id': ids, 'topic': labels, 'probability': self._probability(E, labels)})
@@ -311,35 +463,39 @@ def _probability(self:Topics, E:np.ndarray, topics:np.ndarray)->np.ndarray:
 # %% ../nbs/05_topics.ipynb
 @patch
 def _topic_info(self:Topics)->pd.DataFrame:
-    tm, a = self.topic_model_, self.assignments_
+    tm, a, order = self.topic_model_, self.assignments_, self.order_
     C = np.asarray(tm.topic_embeddings_)
-    rows, taken = [], set()
-    for i, t in enumerate(sorted(tm.topic_representations_)):
-        words = [w for w, s in tm.topic_representations_[t] if w and s > 0][:self.n_words]
-        name = _name(words, taken)
-        if name in taken: name = f"{name} ({t})"
-        taken.add(name)
-        members = np.flatnonzero(a.topic.values == t)
-        rep = members[np.argsort(-(self.embeddings_[members] @ C[i]), kind='stable')[:3]]
-        rows.append(dict(topic=int(t), name=name, count=len(members), words=words, representative_ids=a.id.values[rep].tolist()))
-    return pd.DataFrame(rows)
+    ids = sorted(tm.topic_representations_)
+    lab_s, E_s = self.labels_[order], self.embeddings_[order]
+    central, words = {}, {}
+    for i, t in enumerate(ids):
+        members = np.flatnonzero(lab_s == t)
+        central[t] = order[members[np.argsort(-(E_s[members] @ C[i]), kind='stable')]].tolist()
+        words[t] = [w for w, s in tm.topic_representations_[t] if w and s > 0][:self.n_words]
+    stop = set(tm.vectorizer_model.get_stop_words() or ()) if hasattr(tm.vectorizer_model, 'get_stop_words') else set(STOPWORDS)
+    names = _names(self.docs_, self.labels_, ids, central, self._embed_fn(), stop - SCI_STOPWORDS,
+                   {t: _surface(words[t][0].split()) if words[t] else f"Topic {t}" for t in ids}, weak=SCI_STOPWORDS, rng=np.random.default_rng(self.seed))
+    vec = tm.vectorizer_model
+    ref = self.docs_ + list(self.npmi_reference or [])
+    coh = npmi_coherence([words[t] for t in ids], vec.transform(ref), vec.get_feature_names_out().tolist())
+    return pd.DataFrame([dict(topic=int(t), name=names[t], count=int((self.labels_ == t).sum()), words=words[t],
+                              representative_ids=a.id.values[central[t][:3]].tolist(), npmi=round(float(c), 4))
+                         for t, c in zip(ids, coh)])
 
 # %% ../nbs/05_topics.ipynb
 @patch
 def _quality(self:Topics)->dict:
     tm, info = self.topic_model_, self.topic_info_
-    vec = tm.vectorizer_model
-    X = vec.transform(self.docs_)
-    coh = npmi_coherence(info.words.tolist(), X, vec.get_feature_names_out().tolist())
+    coh = info.npmi.tolist()
     q = dict(n_documents=len(self.docs_), n_topics=len(info), seed=self.seed,
              outlier_share=outlier_share(self.assignments_.topic), outlier_share_before_reassignment=outlier_share(self.raw_labels_),
-             coherence_npmi=float(np.nanmean(coh)), coherence_npmi_per_topic=[round(c, 4) for c in coh],
+             coherence_npmi=float(np.nanmean(coh)), coherence_reference=len(self.docs_) + len(self.npmi_reference or []), coherence_npmi_per_topic=[round(c, 4) for c in coh],
              diversity=topic_diversity(info.words.tolist()), stability_ari=None, stability_seeds=self.stability_seeds, stability_sample=None)
     if self.stability_seeds > 1:
-        E, idx = self.embeddings_, None
+        E, idx = self.embeddings_[self.order_], None
         if len(E) > 5000: idx = np.sort(np.random.default_rng(self.seed).choice(len(E), 5000, replace=False)); E = E[idx]
         labs = [self._cluster(E, self.seed + k)[1] for k in range(1 if idx is None else 0, self.stability_seeds)]
-        if idx is None: labs.insert(0, self.assignments_.topic.values)
+        if idx is None: labs.insert(0, self.labels_[self.order_])
         q.update(stability_ari=stability(labs), stability_sample=None if idx is None else len(idx))
     return {k: (round(v, 4) if isinstance(v, float) else v) for k, v in q.items()}
 
