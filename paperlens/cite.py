@@ -93,14 +93,19 @@ def label(rec:dict, # a record dict
          )->str:    # what names a work that has no authors
     "The label of a work without authors: its short title, else `paperlens.extract.short_label`, else its arXiv id or DOI"
     if rec.get('title'): return _short_title(plain(rec['title']))
+    g = lambda k: rec.get(k) if isinstance(rec.get(k), str) else None
+    return _label(g('abstract'), g('arxiv_id'), g('doi'), g('venue'), g('id'))
+
+@lru_cache(maxsize=65536)
+def _label(abstract, arxiv_id, doi, venue, rid):
+    "The label of an untitled work without authors (cached: `short_label` reads the whole abstract)"
     try:
         from paperlens.extract import short_label
-        s = short_label(rec)
-    except (ImportError, AttributeError): s = None
+        s = short_label({'id': rid, 'title': None, 'authors': [], 'abstract': abstract, 'arxiv_id': arxiv_id, 'doi': doi, 'venue': venue})
     except Exception: s = None   # a label is a nicety: never let it fail a citation
     if s and str(s).strip(): return ' '.join(plain(s).split())
-    if rec.get('arxiv_id'): return f"arXiv:{rec['arxiv_id']}"
-    if rec.get('doi'): return f"doi:{rec['doi']}"
+    if arxiv_id: return f"arXiv:{arxiv_id}"
+    if doi: return f"doi:{doi}"
     return 'untitled record'
 
 def who(rec:dict, # a record dict
