@@ -104,12 +104,13 @@ def glued_words(text:str, # a sentence
     return out
 
 _ARTEFACT = [('footnote marker', re.compile(r'[a-z)\]][.,;:]?\d{1,3}[A-Z][a-z]|[a-z][†‡§¶∗⋆*]|[†‡§¶∗⋆]')),
-             ('e-mail address', re.compile(r'[\w.+-]+@[\w-]+\.[a-z]{2,}', re.I)),
+             ('e-mail address', re.compile(r'[\w.+-]+@[\w-]+\.[a-z]{2,}|\[email(?:\s|&#160;|\xa0)protected\]', re.I)),
              ('link', re.compile(r'https?://|www\.|\b[\w-]+\.(?:com|org|io|net)/', re.I)),
              ('code or data notice', re.compile(r'\b(?:code|data|models?|datasets?|software)\s+(?:(?:and|are|is|will be|has been|have been)\s+)*(?:publicly\s+)?(?:available|released)\b', re.I)),
              ('page furniture', re.compile(r'\b(?:corresponding author|equal contribution|all rights reserved|copyright|©)', re.I)),
              ('missing space', re.compile(r'\b[a-z]{2,}\.(?!(?:g|e|com|org|net|io)\b)[a-z]{3,}\b')),
-             ('lost word', re.compile(r'[a-z][,;][A-Za-z]{2}|\(\s*\)|\[\s*\]|,\s*,|\s[,.;:](?!\d)|\b(?:we|they)\s+\w+,\s+(?:a|an|the)\b|\b(?:present|propose|introduce)s?,\s+(?:a|an)\b', re.I))]
+             ('lost word', re.compile(r'[a-z][,;][A-Za-z]{2}|\(\s*\)|\[\s*\]|,\s*,|\s[,.;:](?!\d)|\b(?:we|they)\s+\w+,\s+(?:a|an|the)\b|\b(?:present|propose|introduce)s?,\s+(?:a|an)\b|'
+                                        r'\b(?:shows?|showed|finds?|found|demonstrates?|demonstrated)\s+that\s+(?:improves|achieves|outperforms|yields|reduces|enables|leads|performs|scales|works)\b', re.I))]
 
 def _flag_hit(s, flag):
     "Does sentence `s` contain the damaged spot of a clean-stage flag (`kind: \"snippet\"`)?"
@@ -130,7 +131,7 @@ def damage(sentence:str, # a sentence of `rec`'s abstract
            vocab:Counter=None, # word counts of the corpus, for `glued_words`
           )->list[str]: # what is wrong with the sentence; [] when it is clean
     "Why `sentence` cannot be quoted: the record's flags, glued words, footnote markers, e-mail or link artefacts, lost words"
-    s = ' '.join((sentence or '').split())
+    s = _strip_md(' '.join((sentence or '').split()))   # '*selectively*', '(**Mamba**)' are emphasis, not footnotes
     flags = (rec or {}).get('flags')
     out = [f'flagged by clean: {f}' for f in ([] if flags is None else list(flags)) if _flag_hit(s, f)]
     out += [f'glued word: {w}' for w in glued_words(s, vocab)]
@@ -469,6 +470,12 @@ def _clean_name(n): return re.sub(r'[\s,;:.]+$', '', re.sub(r'^[("“]+|[)"”]+
 
 _PREP = re.compile(r'\b(?:for|of|on|in|with|to|from|by|using|via|into|over|against|under)\b', re.I)
 
+def _expands(name, before):
+    "Is `name` the acronym of the words right before it ('Low-Rank Adapters (LoRA)')?"
+    caps = [c for c in name if c.isupper()] or [name[0]]
+    words = [w for w in re.split(r'[\s-]+', before.strip()) if w][-len(caps):]
+    return len(words) == len(caps) and all(w[:1].lower() == c.lower() for w, c in zip(words, caps))
+
 def _names_in(s, before, after=''):
     "Candidate coined names introduced by the contribution sentence `s`, best first"
     m = _INTRO.search(s)
@@ -479,7 +486,7 @@ def _names_in(s, before, after=''):
         if cand and _is_name(cand[1].split()[0], before): out.append(_clean_name(cand[1]))
     for p in re.finditer(r'\(([A-Z][\w+-]*[A-Za-z0-9+])\)', obj[:200]):   # "High-frequency rotary Position Encoding (HoPE)"
         reused = len(re.findall(rf'(?<![\w-]){re.escape(p[1])}(?![\w-])', after)) >= 2   # "... (Mamba). Mamba enjoys ... Mamba achieves"
-        if _PREP.search(obj[:p.start()]) and not _NAMED.search(obj[:p.start()]) and not reused: break   # "a regularizer for NCE (...)": not what is introduced
+        if _PREP.search(obj[:p.start()]) and not _NAMED.search(obj[:p.start()]) and (not reused or _expands(p[1], obj[:p.start()])): break   # "a regularizer for NCE (...)", "using Low-Rank Adapters (LoRA)": not what is introduced
         if _is_name(p[1], before) and (re.search(r'[A-Z]', p[1][1:]) or re.search(r'\d', p[1]) or reused): out.append(p[1])
     lead = re.sub(r'^\s*(?:(?:a|an|the|our)\s+)?', '', obj)
     cand = re.match(r'([A-Z][\w+-]*(?:\s+(?:[A-Z][\w+-]*|\d[\w.-]*)){0,3})(?=\s*(?:[,:(–—-]|\s+(?:a|an|the|which|that|to|for|as)\b|$))', lead)
@@ -504,6 +511,13 @@ def introduced_name(rec:dict, # a record dict with an `abstract` (and maybe a `t
                     (1 if re.search(r'\b(?:novel|new|called|named|dubbed|termed|call)\b', s, re.I) else 0) - 0.1 * rank - 0.01 * i
             if best is None or score > best[0]: best = (score, n)
     if best: return best[1]
+    for s in split_sentences(text):   # 'We integrate these selective SSMs into ... (Mamba). Mamba enjoys ... Mamba achieves ...'
+        if not re.search(r'\b(?:we|our)\b', s, re.I) or damage(s, rec): continue
+        at = text.find(s)
+        before, after = (text[:at], text[at + len(s):]) if at >= 0 else ('', '')
+        for p in re.finditer(r'\(([A-Z][\w+-]*[A-Za-z0-9+])\)', s):
+            if len(re.findall(rf'(?<![\w-]){re.escape(p[1])}(?![\w-])', after)) >= 2 and _is_name(p[1], before) and not _expands(p[1], s[:p.start()]):
+                return p[1]
     for s in split_sentences(text):   # 'This motivates them to introduce PASTA - Post-hoc ...'
         if damage(s, rec): continue
         m = re.search(r'\b(?:introduc|propos|present)(?:e|es|ed|ing)?\s+(?:(?:a|an|the)\s+)?([A-Z][\w+-]*)', s)
