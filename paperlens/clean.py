@@ -5,7 +5,7 @@
 # %% ../nbs/02_clean.ipynb 3
 from __future__ import annotations
 import re, html, math, contextvars
-from collections import Counter
+from collections import Counter, defaultdict
 from functools import lru_cache, reduce
 from pathlib import Path
 from .records import record_id
@@ -304,13 +304,16 @@ def _token_re(n): return re.compile(_TOKEN % n)
 def corpus_words(records:list[dict], # records about to be repaired
                 )->frozenset:        # tokens of `GLUE_MIN_LEN`+ lower-case letters seen in at least two records' titles/abstracts
     "Long words the corpus itself uses more than once: never split as glue (`microperoxidase` in a biochemistry library)"
-    pat, seen = re.compile(r'[A-Za-z]{%d,}' % GLUE_MIN_LEN), Counter()
+    seen, vocab = Counter(), _vocab()
     for r in records:
         toks = set()
         for f in ('title', 'abstract'):
-            if isinstance(v := r.get(f), str) and len(v) >= GLUE_MIN_LEN: toks.update(w.lower() for w in pat.findall(v))
+            if isinstance(v := r.get(f), str) and len(v) >= GLUE_MIN_LEN:
+                toks.update(p.lower() for w in v.split() if len(w) >= GLUE_MIN_LEN for p in _NON_LETTER.split(w) if len(p) >= GLUE_MIN_LEN)
         seen.update(toks)
-    return frozenset(w for w, n in seen.items() if n >= 2)
+    return frozenset(w for w, n in seen.items() if n >= 2 and w not in vocab)   # words of the vocabulary are never split anyway
+
+_NON_LETTER = re.compile(r'[^A-Za-z]+')
 
 # %% ../nbs/02_clean.ipynb
 _SPACES = re.compile(r'\s{2,}|[\t\n\r\f\v\u00a0\u2009\u200b]')
@@ -405,8 +408,11 @@ def _repair_cached(text, kinds, field, glue_min, corpus):
 @lru_cache(100_000)
 def _damage_cached(text): return find_damage(text)
 
+_MARKUP_HINT = re.compile(r'[&<$\\\t\n\r\f\v\u00a0\u2009\u200b]|\s\s|^\s|\s$|\s[,;:)\].]|[(\[]\s')   # what the markup repairs could act on
+
 def _repair_text(text, kinds, field, log, flags):
     "Run the repairs `kinds` over `text` until it stops changing; log changes and flags"
+    if kinds is MARKUP_REPAIRS and text and not _MARKUP_HINT.search(text): return text   # clean names skip the cache (25 per record)
     text, lg, fl = _repair_cached(text, tuple(kinds), field, GLUE_MIN_LEN, _corpus.get())
     log += [dict(field=f, kind=k, before=b, after=a) for f, k, b, a in lg]
     flags += fl
@@ -428,6 +434,13 @@ def repair(rec:dict, # a record (see `records.new_record`); not modified
         except Exception: out['id'] = None
         return out
 
+_NAMES_HINT = re.compile(r'[&<$\\\t\n\r\f\v\u00a0\u2009\u200b]|\s\s|\s\x1f|\x1f\s|^\s|\s$|\s[,;:)\].]|[(\[]\s')
+
+def _clean_names(authors)->bool:
+    "Nothing for the markup repairs in any name of `authors` (one regex over all of them: most records' names are clean)"
+    vals = [v for a in authors if isinstance(a, dict) for v in a.values() if isinstance(v, str)]
+    return all(vals) and all(isinstance(a, dict) for a in authors) and not _NAMES_HINT.search('\x1f'.join(vals))
+
 def _repair(rec):
     rec = {**rec, 'repairs': list(rec.get('repairs') or []), 'flags': list(rec.get('flags') or [])}
     log, flags = [], []
@@ -437,7 +450,7 @@ def _repair(rec):
             if f == 'abstract' and rec[f]: flags += _damage_cached(rec[f])
     for f in ('venue', 'publisher'):
         if isinstance(rec.get(f), str): rec[f] = _repair_text(rec[f], MARKUP_REPAIRS, f, log, flags)
-    if isinstance(rec.get('authors'), (list, tuple)) and rec['authors']:
+    if isinstance(rec.get('authors'), (list, tuple)) and rec['authors'] and not _clean_names(rec['authors']):
         rec['authors'] = [{k: (_repair_text(v, MARKUP_REPAIRS, 'authors', log, flags) if isinstance(v, str) else v)
                            for k, v in a.items()} if isinstance(a, dict) else a for a in rec['authors']]
     if isinstance(rec.get('keywords'), (list, tuple)) and rec['keywords']:
@@ -447,14 +460,6 @@ def _repair(rec):
     _add(rec['repairs'], log); _add(rec['flags'], flags)
     rec['id'] = record_id(rec)
     return rec
-
-# %% ../nbs/02_clean.ipynb
-def repair_all(records:list[dict], # records of one corpus (see `records.new_record`); not modified
-              )->list[dict]:       # `repair` of each, with the corpus's own long words protected from splitting
-    "Repair every record of a corpus, knowing which long words the corpus itself uses"
-    tok = _corpus.set(corpus_words(records))
-    try: return [repair(r) for r in records]
-    finally: _corpus.reset(tok)
 
 # %% ../nbs/02_clean.ipynb
 DERIVED = 'derived'   # `kind` of a repair-log entry for a value derived from another field (the arXiv DOI)
@@ -488,3 +493,20 @@ def _ids(rec, log):
 def _missing(v):
     try: return v is None or v != v or str(v) == '<NA>'
     except TypeError: return True
+
+# %% ../nbs/02_clean.ipynb
+def repair_all(records:list[dict], # records of one corpus (see `records.new_record`); not modified
+              )->list[dict]:       # `repair` of each, with the corpus's own long words protected from splitting
+    "Repair every record of a corpus, knowing which long words the corpus itself uses"
+    out = [repair(r) for r in records]
+    pat, seen = _token_re(GLUE_MIN_LEN), defaultdict(set)   # token -> the distinct texts it was split in
+    for k, r in enumerate(out):
+        for e in r['repairs']:
+            if e['kind'] == 'glued-words':
+                for t in pat.findall(e['before']):
+                    if _split(t): seen[t].add(records[k].get(e['field']))
+    words = frozenset(t for t, texts in seen.items() if len(texts) >= 2)   # glue is an accident; a token in two texts is a word
+    if not words: return out
+    tok = _corpus.set(words)
+    try: return [repair(records[k]) if any(e['kind'] == 'glued-words' for e in r['repairs']) else r for k, r in enumerate(out)]
+    finally: _corpus.reset(tok)

@@ -44,15 +44,21 @@ _VENUE_STOP = set('the of and in for on de des der die du la le et fur d'.split(
 @lru_cache(200_000)
 def _fold(s:str)->str:
     "Comparison form of any text: accents dropped, lower case, `&` as `and`, letters and digits only"
-    s = unicodedata.normalize('NFKD', s.replace('&', ' and ').replace('ß', 'ss').replace('ø', 'o').replace('Ø', 'O').replace('æ', 'ae').replace('ł', 'l'))
-    s = ''.join(ch for ch in s if not unicodedata.combining(ch)).lower()
-    return ' '.join(re.sub(r'[\W_]+', ' ', s).split())
+    if '&' in s: s = s.replace('&', ' and ')
+    if not s.isascii():   # most titles and names are ASCII: no Unicode decomposition for them
+        s = unicodedata.normalize('NFKD', s.replace('ß', 'ss').replace('ø', 'o').replace('Ø', 'O').replace('æ', 'ae').replace('ł', 'l'))
+        s = ''.join(ch for ch in s if not unicodedata.combining(ch))
+    return ' '.join(_NON_WORD.sub(' ', s.lower()).split())
+
+_NON_WORD = re.compile(r'[\W_]+')
+
+_NOTE_WORD = re.compile(r'erratum|comment|retract', re.I)
 
 @lru_cache(200_000)
 def _title_key(t:str)->str:
     "A title's comparison form: notes such as `[Review] [23 refs]` or `[Erratum appears in ...]` dropped, brackets of a translated title removed"
     t = t.strip().strip('"\'“”')
-    for _ in range(3):
+    for _ in range(3 if ('[' in t or '<' in t or (')' in t and _NOTE_WORD.search(t))) else 0):   # most titles carry no note
         u = _ERRATUM.sub('', _BRACKET_NOTE.sub('', t)) if len(t) > 30 else t
         if u == t or len(u) < 15: break
         t = u
@@ -111,8 +117,16 @@ def _group_only(au)->bool:
     try: return len(au) == 1 and bool(_GROUP.search(str(au[0].get('family') or au[0].get('literal') or '')))
     except (TypeError, AttributeError, KeyError): return False
 
+class _Cols(dict):
+    "Columns of a DataFrame as lists, converted when first asked for"
+    def __init__(self, df): super().__init__(); self.df = df
+    def __missing__(self, c): v = self[c] = self.df[c].tolist(); return v
+    def __contains__(self, c): return c in self.df
+    def __len__(self): return len(self.df)
+
 def _keys(df:pd.DataFrame)->dict:
     "Comparison forms of every record's fields: a dict of lists (plain lists: a DataFrame would turn None into NaN)"
+    df = _Cols(df)   # each column as a Python list, once: iterating Arrow-backed columns value by value is slow
     dois = [(_str(d) or '').lower() or None for d in df['doi']]
     arx = [_str(a) for a in df['arxiv_id']]
     for i, d in enumerate(dois):   # a DataCite arXiv DOI names the arXiv id
@@ -125,11 +139,11 @@ def _keys(df:pd.DataFrame)->dict:
     return dict(
         title=[_title_key(t) if _str(t) else '' for t in df['title']],
         authors=[[f for f in a if f] if not _group_only(au) else [] for a, au in zip(fam, df['authors'])],
-        year=[int(y) if pd.notna(y) else None for y in df['year']],
+        year=[int(y) if y is not None and y is not pd.NA and y == y else None for y in df['year']],
         venue=[_venue_key(v) if v else () for v in venue],
         preprint=[bool(d and d.startswith(_PREPRINT_DOI)) or bool(v and _PREPRINT_VENUE.search(v)) or (bool(a) and not v)
                   for a, d, v in zip(arx, dois, venue)],
-        volume=[(m.group(0).lstrip('0') or '0') if (s := _str(str(v) if pd.notna(v) else None)) and (m := _NUM.search(s)) else None
+        volume=[(m.group(0).lstrip('0') or '0') if (s := _str(str(v) if v is not None and v is not pd.NA and v == v else None)) and (m := _NUM.search(s)) else None
                 for v in df['volume']],
         pages=[_page_ranges(p) if _str(p) else () for p in df['pages']],
         doi=[None if d and d.startswith('10.48550/arxiv.') else d for d in dois],
@@ -208,6 +222,8 @@ def _decide(a:dict, b:dict)->dict|None:
     ident += [f"same arXiv id {a['arxiv']}"] if a['arxiv'] and a['arxiv'] == b['arxiv'] else []
     ts = _title_sim(a['title'], b['title'])
     if not ident and ts < CLOSE_TITLE and not _citation(a, b): return None   # most candidate pairs end here
+    two_dois = bool(a['doi'] and b['doi'] and a['doi'] != b['doi'] and not (a['doi'].startswith(_PREPRINT_DOI) or b['doi'].startswith(_PREPRINT_DOI)))
+    if two_dois and ts < 100 and not ident: return None   # two registered DOIs and other titles: two works, nothing to merge or flag
     au = _authors(a['authors'], b['authors'])
     ven = None if a['preprint'] or b['preprint'] else _venues(a['venue'], b['venue'])
     bad = _conflicts(a, b, bool(ident))
@@ -239,7 +255,7 @@ def _decide(a:dict, b:dict)->dict|None:
     if typo: who = f"first authors differ ({a['authors'][0]} vs {b['authors'][0]}: a misspelling?)"
     if not bad and (au or typo or (au is None and len(support) >= 3)) and (ts >= SAME_TITLE or len(support) >= 2):
         return dict(kind=kind, score=round(ts / 100, 4), action='merged', reason=f"{words}; {who}" + (f"; {', '.join(support)}" if support else ''))
-    if ts >= NEAR_TITLE and au is not False:   # similar titles by different people are different papers: nothing to flag
+    if ts >= NEAR_TITLE and au is not False and (ts == 100 or not two_dois):   # different people, or two registered DOIs and other titles: different works
         why = bad + (['different authors'] if au is False else []) + ([] if bad or au is False else ['not enough other evidence'])
         return dict(kind=kind, score=round(ts / 100, 4), action='flagged', reason=f"{words} but {', '.join(why)}")
     return None
@@ -258,15 +274,17 @@ def _candidates(texts:list[str], min_shared:int|None=None, max_df:int|None=None)
     from scipy import sparse
     from itertools import chain
     n = len(texts)
-    split = [t.split() for t in texts]
-    doc = np.repeat(np.arange(n), [len(x) for x in split])
+    tcode, utexts = pd.factorize(np.asarray(texts, dtype=object))   # each distinct text is split once
+    mult = np.bincount(tcode, minlength=len(utexts))
+    split = [t.split() for t in utexts]
+    doc = np.repeat(np.arange(len(utexts)), [len(x) for x in split])
     if not len(doc): return []
     code, uniq = pd.factorize(np.fromiter(chain.from_iterable(split), dtype=object, count=len(doc)))
     ok = np.fromiter((len(w) > 2 and w not in _STOP for w in uniq), bool, len(uniq))
     key = np.sort(doc[ok[code]].astype(np.int64) * len(uniq) + code[ok[code]])
-    key = key[np.r_[True, key[1:] != key[:-1]]]           # each (doc, word) once
+    key = key[np.r_[True, key[1:] != key[:-1]]]           # each (text, word) once
     doc, code = key // len(uniq), key % len(uniq)
-    df = np.bincount(code, minlength=len(uniq))
+    df = np.bincount(code, weights=mult[doc], minlength=len(uniq))   # records a word is in
     keep = (df[code] >= 2) & (df[code] <= (max_df or BLOCK_MAX_DF))
     doc, code = doc[keep], code[keep]
     order = np.lexsort((code, df[code], doc))            # per doc, rarest words first
@@ -275,7 +293,7 @@ def _candidates(texts:list[str], min_shared:int|None=None, max_df:int|None=None)
     keep = (np.arange(len(doc)) - first) < BLOCK_TOKENS
     doc, code = doc[keep], code[keep]
     if not len(doc): return []
-    X = sparse.csr_matrix((np.ones(len(doc), np.int32), (doc, code)), shape=(n, len(uniq)))
+    X = sparse.csr_matrix((np.ones(len(doc), np.int32), (doc, code)), shape=(len(utexts), len(uniq)))[tcode]   # one row per record
     S = sparse.triu(X @ X.T, k=1).tocoo()
     keep = S.data >= (min_shared or BLOCK_MIN_SHARED)
     r, c, v = S.row[keep], S.col[keep], S.data[keep]
@@ -285,20 +303,24 @@ def _candidates(texts:list[str], min_shared:int|None=None, max_df:int|None=None)
     return sorted(zip(r[keep].tolist(), c[keep].tolist()))
 
 # %% ../nbs/03_dedupe.ipynb
-def _near_pairs(df:pd.DataFrame, skip=lambda i, j: False)->list[dict]:
-    "Flag pairs of rows whose titles or abstracts are very similar"
-    from rapidfuzz import fuzz
-    titles = [_norm(t) for t in df['title']]
-    abstracts = [_norm(a)[:_MAXLEN] for a in df['abstract']]
+@lru_cache(200_000)
+def _abstract_key(a:str)->str: return _norm(a)[:_MAXLEN]
+
+_BLOCK_CHARS = 400   # blocking reads the title and the abstract's opening: copies and versions of a text share it
+
+def _near_pairs(df:pd.DataFrame, skip=lambda i, j: False, authors:list|None=None, dois:list|None=None)->list[dict]:
+    "Flag pairs of rows whose abstracts are very similar, unless their authors or registered DOIs (comparison forms, see `_keys`) differ"
+    abstracts = [_abstract_key(a) if isinstance(a, str) and len(a) >= 100 else '' for a in df['abstract']]
+    if not any(abstracts): return []
+    titles = [_title_key(t) if isinstance(t, str) and a else '' for t, a in zip(df['title'], abstracts)]
     out = []
-    for i, j in _candidates([f'{t} {a}' for t, a in zip(titles, abstracts)]):
-        if skip(i, j): continue
-        sa = fuzz.ratio(abstracts[i], abstracts[j]) if min(len(abstracts[i]), len(abstracts[j])) >= 100 else 0.0
-        st = fuzz.ratio(titles[i], titles[j]) if titles[i] and titles[j] else 0.0
-        if sa >= NEAR_ABSTRACT or st >= NEAR_TITLE:
-            why = ' and '.join(([f'abstracts {sa:.0f}% similar'] if sa >= NEAR_ABSTRACT else []) +
-                               ([f'titles {st:.0f}% similar'] if st >= NEAR_TITLE else []))
-            out.append(dict(row_a=i, row_b=j, kind='near', score=round(max(sa, st) / 100, 4), action='flagged', reason=why))
+    for i, j in _candidates([f'{t} {a[:_BLOCK_CHARS]}' if a else '' for t, a in zip(titles, abstracts)]):
+        if not (abstracts[i] and abstracts[j]) or skip(i, j): continue
+        if authors is not None and _authors(authors[i], authors[j]) is False: continue   # other people's paper with a like abstract
+        if dois is not None and dois[i] and dois[j] and dois[i] != dois[j] and not (dois[i].startswith(_PREPRINT_DOI) or dois[j].startswith(_PREPRINT_DOI)): continue
+        sa = 100.0 if abstracts[i] == abstracts[j] else fuzz.ratio(abstracts[i], abstracts[j], score_cutoff=NEAR_ABSTRACT)
+        if sa >= NEAR_ABSTRACT:
+            out.append(dict(row_a=i, row_b=j, kind='near', score=round(sa / 100, 4), action='flagged', reason=f'abstracts {sa:.0f}% similar'))
     return out
 
 # %% ../nbs/03_dedupe.ipynb
@@ -318,9 +340,11 @@ _GROUP_ALL = 30   # key groups up to this size compare every pair; larger ones (
 
 def _key_pairs(keys:list)->set:
     "Candidate pairs `(i, j)`, `i < j`, of records sharing a key value (`None` and '' never match)"
+    keys = list(keys)
+    s = pd.Series(keys, dtype=object)
     groups = defaultdict(list)
-    for i, k in enumerate(keys):
-        if k: groups[k].append(i)
+    for i in np.flatnonzero((s.notna() & s.astype(bool) & s.duplicated(keep=False)).to_numpy()):   # only values that occur twice or more
+        groups[keys[i]].append(int(i))
     out = set()
     for idx in groups.values():
         if len(idx) < 2: continue
@@ -380,7 +404,7 @@ def find_duplicates(df:pd.DataFrame, # records, as made by `records.to_frame` (i
     "Duplicate pairs in `df` decided field by field, with what to do about each and why"
     df = df.reset_index(drop=True)
     k = _keys(df)
-    k['content'] = [i if isinstance(i, str) and i.startswith('pl:') else None for i in df['id']]
+    k['content'] = [i if isinstance(i, str) and i.startswith('pl:') else None for i in df['id'].tolist()]
     K = [dict(zip(k, v)) for v in zip(*k.values())]
     pairs = []
     for i, j in sorted(_title_pairs(k)):
@@ -392,10 +416,11 @@ def find_duplicates(df:pd.DataFrame, # records, as made by `records.to_frame` (i
     seen = {(p['row_a'], p['row_b']) for p in pairs}
     root = _components(len(df), [(p['row_a'], p['row_b']) for p in pairs if p['action'] == 'merged'])
     same = lambda i, j: (i, j) in seen or root[i] == root[j]   # a near pair inside a merged group says nothing new
-    pairs = _consolidate(pairs + _near_pairs(df, same), root)
-    ids = [i if isinstance(i, str) else record_id(r) for i, r in zip(df['id'], df.to_dict('records'))] \
-          if df['id'].isna().any() else list(df['id'])
-    where = [_where(dict(source_file=f, source_lines=l)) for f, l in zip(df['source_file'], df['source_lines'])]
+    pairs = _consolidate(pairs + _near_pairs(df, same, k['authors'], k['doi']), root)
+    ids = [i if isinstance(i, str) else record_id(r) for i, r in zip(df['id'].tolist(), df.to_dict('records'))] \
+          if df['id'].isna().any() else df['id'].tolist()
+    decided = sorted({p[r] for p in pairs for r in ('row_a', 'row_b')})   # `file:line` only for rows in a decision
+    where = dict(zip(decided, (_where(dict(source_file=f, source_lines=l)) for f, l in zip(df['source_file'].iloc[decided].tolist(), df['source_lines'].iloc[decided].tolist()))))
     for p in pairs:
         p.update(id_a=ids[p['row_a']], id_b=ids[p['row_b']], source_a=where[p['row_a']], source_b=where[p['row_b']], override=None)
     dec = pd.DataFrame(pairs, columns=DECISION_COLUMNS)
@@ -502,5 +527,12 @@ def apply_decisions(df:pd.DataFrame, # records that `decisions` was computed on
                    )->pd.DataFrame: # one row per paper; merged rows gone, recorded in `merged_from`
     "Merge the rows joined by `merged` decisions, keeping the newest, most complete record of each group"
     df = df.reset_index(drop=True)
-    rows = df.to_dict('records')
-    return to_frame([rows[k] if not rest else _merge(rows, [k] + rest) for k, rest in merge_groups(df, decisions)])
+    groups = merge_groups(df, decisions)
+    out = df.iloc[[k for k, _ in groups]].reset_index(drop=True)
+    multi = [p for p, (_, rest) in enumerate(groups) if rest]
+    if not multi: return out
+    idx = sorted({i for p in multi for i in [groups[p][0]] + groups[p][1]})
+    rows = dict(zip(idx, df.iloc[idx].to_dict('records')))   # only the merged rows go through dicts
+    merged = to_frame([_merge(rows, [groups[p][0]] + groups[p][1]) for p in multi])
+    merged.index = multi
+    return pd.concat([out.drop(index=multi), merged]).sort_index().astype(out.dtypes.to_dict())
