@@ -321,7 +321,8 @@ def citing_sentence(sentence:str, # a sentence of the record's abstract
             and _verb_base(m['verb']):
         lead = f'The paper by @{key}' if plural else f'@{key}'
         out, tpl = f"{lead} {_SEQ.sub('', m['adv'])}{m['verb']}{_pronouns(s[m.end():])}.", 'this-paper'
-    elif (m := re.match(r'(?P<pre>[^;:,]*?,\s*)?our\s+(?P<noun>[\w-]+)\b', s, re.I)) and not (m['pre'] and dangling(m['pre'])):
+    elif (m := re.match(r'(?P<pre>[^;:,]*?,\s*)?our\s+(?P<noun>[\w-]+)\b(?=\s+(?:[a-z]+s|[a-z]+ed|is|was|has|can|could|will|may|might)\b)', s, re.I)) \
+            and not (m['pre'] and dangling(m['pre'])):   # 'our model sets X'; not 'our Mamba-3B model outperforms'
         out, tpl = _cap(f"{_pronouns(m['pre'] or '')}the {m['noun']} of @{key}{_pronouns(s[m.end():])}") + '.', 'our'
     elif named and not re.search(r'\b(?:we|our|us|I)\b', s):
         out, tpl = _cap(s) + f' [@{key}].', 'name'
