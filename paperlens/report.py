@@ -70,8 +70,7 @@ def manifest(paths:list, # the paths the user gave
 class BundleError(ValueError):
     "A bundle that fails verification: a file changed, missing or added since it was written, or not in the schema paperlens writes"
 
-_MODEL_FILES = {'topics.json', 'assignments.parquet', 'topic_info.parquet', 'embeddings.safetensors', 'bertopic'}
-_BERTOPIC_FILES = {'config.json', 'topics.json', 'topic_embeddings.safetensors', 'ctfidf.safetensors', 'ctfidf_config.json'}
+_SAFE_SUFFIXES = ('.json', '.parquet', '.safetensors')   # formats whose readers cannot run code
 
 def check_model_files(model:str|Path, # the `model/` folder of a bundle (as written by `Topics.save`)
                      ):
@@ -81,9 +80,10 @@ def check_model_files(model:str|Path, # the `model/` folder of a bundle (as writ
     bt = model/'bertopic'
     if bt.is_symlink() or not bt.is_dir():
         raise BundleError(f"{bt}: must be a folder of safetensors and JSON files; a file here would be unpickled by BERTopic.load, so it is never read")
-    for folder, allowed in ((model, _MODEL_FILES), (bt, _BERTOPIC_FILES)):
+    for folder in (model, bt):
         for p in sorted(folder.iterdir()):
-            if p.name not in allowed or p.is_symlink() or (p.name != 'bertopic' and not p.is_file()):
+            if p == bt: continue
+            if p.is_symlink() or not p.is_file() or p.suffix not in _SAFE_SUFFIXES:
                 raise BundleError(f"{p}: not part of the safetensors/JSON/Parquet layout of a saved topic model; refusing to load the model "
                                   "(paperlens never reads pickle files)")
     for n in ('config.json', 'topics.json', 'topic_embeddings.safetensors'):
@@ -269,23 +269,45 @@ def review(*paths:str|Path,  # files or folders, any supported format
            decisions:str|Path=None, # duplicate-decision overrides file
            progress:bool=True, # show progress bars
            summarizer=None,   # a custom summarizer for the review (see `paperlens.summarize.summarize`)
+           enrich:bool=False, # fill missing metadata from arXiv, Crossref and OpenAlex first (the only step that uses the network)
+           metadata:str|Path=None, # a hand-filled metadata file (CSV/JSON keyed by record id), applied on every run
+           enrich_options:dict=None, # passed to `paperlens.enrich.enrich`: apis, mailto, cache_dir, offline, ...
+           engine:str='local', # 'local' (one process, the reference) or 'dask': each stage in partitions on a Dask cluster (`paperlens.distributed`)
+           client=None,       # with `engine='dask'`: a `distributed.Client` to use
+           scheduler:str=None, # with `engine='dask'`: address of a running scheduler, e.g. 'tcp://10.0.0.5:8786'
+           workers:int=None,  # with `engine='dask'`: worker processes of a new `LocalCluster`
            **kw,              # passed on to `fit_topics`
           )->Bundle:
     "Run the whole review on `paths` and write the bundle into `out`"
     input_files(*paths); check_out(out)
+    if engine not in ('local', 'dask'): raise ValueError(f"engine must be 'local' or 'dask', not {engine!r}")
+    if engine == 'dask' or client is not None or scheduler:   # F's Dask engine: the same bundle, stages on the workers
+        from paperlens.distributed import review as dask_review
+        return dask_review(*paths, out=out, client=client, scheduler=scheduler, workers=workers, style=style, seed=seed, nr_topics=nr_topics,
+                           model=model, cache_dir=cache_dir, fmt=fmt, decisions=decisions, progress=progress, summarizer=summarizer,
+                           enrich=enrich, metadata=metadata, enrich_options=enrich_options, **kw)
     from tqdm.auto import tqdm
     from paperlens.topics import fit_topics
     settings = _settings(style, seed, nr_topics, model, fmt, decisions, kw)
+    if enrich or metadata is not None: settings.update(enrich=bool(enrich), metadata=None if metadata is None else str(metadata))
     with tqdm(total=3, desc='ingest', disable=not progress, leave=False) as bar:
         corpus = read_inputs(*paths, fmt=fmt, decisions=decisions, progress=progress)
+        if enrich or metadata is not None:   # what was filled, from where, and what is still incomplete: corpus.report['enrich']
+            from paperlens.enrich import enrich_corpus
+            corpus = enrich_corpus(corpus, enrich_apis=enrich, metadata=metadata, **(enrich_options or {}))
         check_style(style, corpus); bar.update(); bar.set_description('topics')
+        from paperlens.onnx import choose_model   # F: MiniLM, or the fast mode when MiniLM would take too long here (says so)
+        from paperlens.embed import doc_texts
+        model, _ = choose_model(len(corpus.records), model, doc_texts(corpus.records.head(32)), cache_dir=cache_dir or default_cache_dir(),
+                                say=lambda m: print(m, file=sys.stderr, flush=True))
         topics = fit_topics(corpus, seed=seed, nr_topics=nr_topics, model=model, cache_dir=cache_dir or default_cache_dir(), **kw)
         bar.update(); bar.set_description('review and report')
         b = write_bundle(corpus, topics, out, list(paths), style, settings, summarizer); bar.update()
     return b
 
 # %% ../nbs/08_report.ipynb
-_SIZE_KEYS = {'n_neighbors', 'n_components', 'min_cluster_size', 'min_samples', 'min_df', 'pca_dims', 'low_memory', 'runs'}
+def _size_ok(k, v):   # sizes are passed to `Topics(**sizes)`: numbers only, and never a slot that names a model or a folder to load
+    return isinstance(k, str) and k.isidentifier() and 'model' not in k and k not in ('cache_dir', 'path') and isinstance(v, (int, float, bool, type(None)))
 
 def _safe_rel(rel):
     return isinstance(rel, str) and rel and not rel.startswith(('/', '\\')) and '..' not in rel.split('/') and '\\' not in rel and '\x00' not in rel
@@ -330,7 +352,7 @@ def model_problems(model:str|Path, # the `model/` folder of a bundle
     s = cfg.get('settings') if isinstance(cfg, dict) else None
     if not isinstance(s, dict) or not isinstance(cfg.get('quality'), dict) or not isinstance(s.get('sizes', {}), dict):
         return [f"{model/'topics.json'}: not the settings of a saved topic model"], inc
-    bad = [k for k, v in s.get('sizes', {}).items() if k not in _SIZE_KEYS or not isinstance(v, (int, float, bool, type(None)))]
+    bad = [k for k, v in s.get('sizes', {}).items() if not _size_ok(k, v)]
     if bad or not isinstance(s.get('model'), (str, type(None))): err.append(f"{model/'topics.json'}: unexpected settings {bad or ['model']}")
     for n in ('config.json', 'topics.json', 'ctfidf_config.json'):
         if (model/'bertopic'/n).exists() and not isinstance(read_json(model/'bertopic'/n), dict): err.append(f"{model/'bertopic'/n}: not a JSON object")
