@@ -12,7 +12,7 @@ from .report import InputError
 from .records import WriteError
 
 # %% auto 0
-__all__ = ['COMMANDS', 'ingest', 'topics', 'cite', 'review', 'report', 'main']
+__all__ = ['COMMANDS', 'ingest', 'topics', 'cite', 'enrich', 'review', 'report', 'main']
 
 # %% ../nbs/09_cli.ipynb
 _INPUTS = Param('files or folders to read, any supported format', str, nargs='+')
@@ -121,6 +121,53 @@ def cite(inputs:_INPUTS,
     return _status(corpus)
 
 # %% ../nbs/09_cli.ipynb
+_API = Param('an API base URL as NAME=URL (arxiv, crossref, openalex), e.g. arxiv=http://127.0.0.1:8000/api/query; repeatable', str, nargs='*')
+
+def _apis(items)->dict:
+    "`['arxiv=URL', ...]` as `{'arxiv': 'URL'}`; a bad item is bad input"
+    from paperlens.enrich import APIS
+    out = {}
+    for it in items or []:
+        name, eq, url = str(it).partition('=')
+        if not eq or name.strip() not in APIS or not url.strip().lower().startswith(('http://', 'https://')):
+            raise InputError(f"--api {it!r}: use NAME=URL with NAME one of {', '.join(APIS)} and an http(s) URL")
+        out[name.strip()] = url.strip()
+    return out
+
+@call_parse
+def enrich(inputs:_INPUTS,
+           out:_OUT=None,
+           api:_API=None,        # API base URLs (default: the public arXiv, Crossref and OpenAlex APIs)
+           mailto:str=None,      # contact address sent to Crossref and OpenAlex (their polite pool)
+           sources:str='arxiv,crossref,openalex', # the APIs to ask, in this order
+           metadata:str=None,    # a hand-filled metadata file (CSV/JSON keyed by record id), applied first on every run
+           enrich_cache:str=None, # API response cache (default: $PAPERLENS_CACHE/enrich or ~/.cache/paperlens/enrich)
+           offline:store_true=False, # only cached responses: nothing goes to the network
+           fmt:str=None,         # force this input format instead of sniffing each file
+           decisions:str=None,   # a duplicate-decisions file whose accept/reject overrides are re-applied
+           quiet:store_true=False, # no progress bars
+          )->int:
+    "Fill missing titles, authors, dates, venues, DOIs, abstracts from arXiv, Crossref, OpenAlex (the only command that uses the network)"
+    from paperlens.report import read_inputs
+    from paperlens.ingest import write_ingest
+    from paperlens.enrich import enrich_corpus, write_enrich_report
+    from paperlens.cite import write_references
+    corpus = read_inputs(*inputs, fmt=fmt, decisions=decisions, progress=not quiet)
+    srcs = tuple(s.strip() for s in sources.split(',') if s.strip())
+    c = enrich_corpus(corpus, metadata=metadata, cache_dir=enrich_cache, apis=_apis(api), mailto=mailto, offline=offline, sources=srcs)
+    write_ingest(c, out); write_enrich_report(c, out); write_references(c.records, out)
+    rep = c.report['enrich']
+    st = rep.get('stats', {}).get('status', {})
+    _say(f"{len(c)} records: {st.get('filled', 0)} filled, {st.get('not found', 0)} not found, {st.get('failed', 0)} failed, "
+         f"{st.get('complete', 0)} already complete ({rep.get('stats', {}).get('requests', 0)} requests, {rep.get('stats', {}).get('cache_hits', 0)} from the cache)")
+    for p in rep.get('metadata', {}).get('problems', [])[:10]: _say(f"metadata: {p}")
+    fails = [f for r in rep.get('records', []) for f in r['failed']]
+    if fails: _say(f"{_n(len(fails), 'request')} failed, e.g. {fails[0]}")
+    _say(f"{_n(len(rep['incomplete']), 'record')} still incomplete: fill in {_rel(Path(out)/'incomplete.csv')} and pass it as --metadata")
+    _say(f"wrote {_rel(Path(out)/'records.parquet')}, {_rel(Path(out)/'enrich_report.json')} and {_rel(Path(out)/'references.bib')} (.ris, .json)")
+    return _status(c, out)
+
+# %% ../nbs/09_cli.ipynb
 @call_parse
 def review(inputs:_INPUTS,
            out:_OUT=None,
@@ -131,12 +178,18 @@ def review(inputs:_INPUTS,
            cache_dir:str=None,   # embedding cache (default: $PAPERLENS_CACHE or ~/.cache/paperlens)
            fmt:str=None,         # force this input format instead of sniffing each file
            decisions:str=None,   # a duplicate-decisions file whose accept/reject overrides are re-applied
+           enrich:store_true=False, # fill missing metadata from arXiv, Crossref and OpenAlex first (uses the network; see `paperlens enrich`)
+           api:_API=None,        # API base URLs for --enrich, NAME=URL
+           mailto:str=None,      # contact address for --enrich (Crossref, OpenAlex)
+           metadata:str=None,    # a hand-filled metadata file (CSV/JSON keyed by record id), applied on every run
+           enrich_cache:str=None, # API response cache for --enrich (default: $PAPERLENS_CACHE/enrich)
            quiet:store_true=False, # no progress bars
           )->int:
     "Run the whole review on INPUTS: records, topics, cited paragraphs, bibliography, report"
     from paperlens.report import review as _review
     b = _review(*inputs, out=out, style=style, seed=seed, nr_topics=nr_topics, model=model, cache_dir=cache_dir,
-                fmt=fmt, decisions=decisions, progress=not quiet)
+                fmt=fmt, decisions=decisions, progress=not quiet,
+                enrich=enrich, metadata=metadata, enrich_options=dict(apis=_apis(api), mailto=mailto, cache_dir=enrich_cache))
     c = b.counts
     _say(f"{c['included']} records from {len(c['files'])} files ({c['identified']} seen, {c['merged']} merged, "
          f"{c['rejected']} rejected, {_n(c['flagged'], 'near-duplicate pair')} flagged)")
@@ -158,7 +211,7 @@ def report(bundle:Param('a bundle folder written by `paperlens review`', str),
     return 0
 
 # %% ../nbs/09_cli.ipynb
-COMMANDS = dict(ingest=ingest, topics=topics, cite=cite, review=review, report=report)
+COMMANDS = dict(ingest=ingest, topics=topics, cite=cite, enrich=enrich, review=review, report=report)
 
 def _usage():
     import paperlens

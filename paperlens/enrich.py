@@ -122,6 +122,12 @@ def _same(f, a, b):
     if f in ('year', 'month'): return str(a) == str(b)
     return _norm(a) == _norm(b)
 
+def _shown(v):
+    "A field value as text for the repair log (Parquet keeps `before`/`after` as text)"
+    if v is None: return None
+    if isinstance(v, list): return '; '.join(', '.join(x for x in (a.get('family'), a.get('given')) if x) if isinstance(a, dict) else str(a) for a in v)
+    return str(v)
+
 def _clean_text(s):
     "API text as record text: HTML/JATS tags and LaTeX as Unicode (the cleaner's own repairs), white space collapsed"
     try:
@@ -202,7 +208,7 @@ def _fill(rec, fields, source, rep):
         if f == 'month' and not _empty(rec.get('year')) and str(fields.get('year')) != str(rec.get('year')): continue
         if _empty(cur):
             rec[f] = v
-            rec['repairs'] = list(rec.get('repairs') or []) + [{'field': f, 'kind': f'enriched from {source}', 'before': None, 'after': v}]
+            rec['repairs'] = list(rec.get('repairs') or []) + [{'field': f, 'kind': f'enriched from {source}', 'before': None, 'after': _shown(v)}]
             rep['filled'][f] = source
         elif f in ('title', 'authors', 'year', 'doi', 'venue') and not _same(f, cur, v):
             if f == 'doi' and str(cur).lower().startswith('10.48550/arxiv.'): continue   # the arXiv DOI and the journal's: both right
@@ -380,7 +386,7 @@ def apply_metadata(records:pd.DataFrame|list, # records table or list of record 
                 if f == 'doi': v = v.lower()
             except ValueError: problems.append(f'{where}: {f} {row.get(f)!r} is not a valid value'); continue
             if v == r.get(f): continue
-            r['repairs'] = list(r.get('repairs') or []) + [{'field': f, 'kind': f'from metadata file {name}', 'before': r.get(f), 'after': v}]
+            r['repairs'] = list(r.get('repairs') or []) + [{'field': f, 'kind': f'from metadata file {name}', 'before': _shown(r.get(f)), 'after': _shown(v)}]
             r[f] = v
     out = to_frame(recs)
     if isinstance(records, pd.DataFrame): out.index = records.index

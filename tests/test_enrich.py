@@ -151,7 +151,7 @@ def test_cli_enrich_against_local_server(api, examples, tmp_path, capsys):
     assert {'records.parquet', 'enrich_report.json', 'incomplete.csv', 'references.bib'} <= files
     first = {n: (out/n).read_bytes() for n in ('references.bib', 'incomplete.csv', 'enrich_report.json')}
     api.close()
-    assert main(args[:3] + ['--out', str(tmp_path/'again'), '--enrich-cache', str(cache), '--quiet', '--offline']) == 0
+    assert main(args[:2] + ['--out', str(tmp_path/'again'), '--enrich-cache', str(cache), '--quiet', '--offline']) == 0
     first_again = {n: (tmp_path/'again'/n).read_bytes() for n in first}
     assert first_again['references.bib'] == first['references.bib'] and first_again['incomplete.csv'] == first['incomplete.csv']
     bib = first['references.bib'].decode()
