@@ -16,7 +16,7 @@ from .records import atomic_write
 
 # %% auto 0
 __all__ = ['FIGURES', 'topic_color', 'plot_sizes', 'topic_map', 'plot_map', 'plot_over_time', 'plot_hierarchy', 'save_figures',
-           'save_figure', 'flow_figure']
+           'save_figure', 'flow_figure', 'map_data', 'topic_map_parts', 'topic_map_html']
 
 # %% ../nbs/05b_figures.ipynb
 _TAB20 = [mpl.colormaps['tab20'](i) for i in list(range(0, 20, 2)) + list(range(1, 20, 2)) if i not in (14, 15)]
@@ -172,3 +172,76 @@ def flow_figure(counts:dict, # from `paperlens.ingest.prisma_counts`
         ax.text(5.4, y, text, ha='left', va='center', fontsize=10, bbox=dict(box, fc='#fbf1ee', ec='#8a4b3a'))
         ax.annotate('', xy=(5.15, y), xytext=(2.6, y), arrowprops=dict(arrowstyle='->', color='#8a4b3a'))
     return fig
+
+# %% ../nbs/05b_figures.ipynb
+def _first_author(a)->str:
+    "The first author's family name (or the whole name) from a record's `authors`"
+    if isinstance(a, str): return a.split(' and ')[0].split(';')[0].strip()
+    try: a = list(a) if a is not None and not isinstance(a, dict) else []
+    except TypeError: return ''
+    if not a: return ''
+    x = a[0]
+    if isinstance(x, dict): return str(x.get('family') or x.get('literal') or x.get('name') or x.get('given') or '')
+    return str(x) if x is not None else ''
+
+def _hover(rec:dict, id_:str, topic:str)->str:
+    from paperlens.escape import html_text
+    t = rec.get('title'); t = t if isinstance(t, str) and t.strip() else (str(rec.get('abstract') or '')[:80] + '…' if rec.get('abstract') else id_)
+    au, y = _first_author(rec.get('authors')), rec.get('year')
+    y = '' if y is None or (isinstance(y, float) and np.isnan(y)) or pd.isna(y) else str(int(y))
+    meta = ', '.join(x for x in (au, y) if x)
+    wrap = lambda s: '<br>'.join(html_text(s[i:i + 70]) for i in range(0, min(len(s), 280), 70))
+    return f"<b>{wrap(' '.join(str(t).split()))}</b>" + (f"<br>{html_text(meta)}" if meta else '') + f"<br><i>{html_text(topic)}</i>"
+
+def map_data(topics, # a fitted `Topics`
+             records=None, # records (DataFrame or list of dicts) with `id` and optionally `title`, `authors`, `year`
+            )->dict: # JSON-able: one entry per topic with coordinates and hover texts
+    "The data of the interactive map"
+    xy, a, info = topic_map(topics), topics.assignments_, topics.topic_info_
+    recs = records.records if hasattr(records, 'records') else records
+    recs = {} if recs is None else {str(r['id']): r for r in (recs.to_dict('records') if isinstance(recs, pd.DataFrame) else recs)}
+    out = []
+    for t, n in zip(info.topic, info.name):
+        m = np.flatnonzero(a.topic.values == t)
+        label = f"{t} {n}"
+        out.append(dict(label=_esc(label), color=topic_color(int(t)), x=np.round(xy[m, 0], 4).tolist(), y=np.round(xy[m, 1], 4).tolist(),
+                        hover=[_hover(recs.get(str(i), {}), str(i), label) for i in a.id.values[m]]))
+    return dict(topics=out, gl=len(a) > 5000, size=float(np.clip(60 / np.sqrt(max(len(a), 1)), 3, 9)),
+                title=_esc(f"{len(a)} papers, {len(info)} topics: hover a paper, click a topic in the legend to show it alone"))
+
+def _esc(s)->str:
+    from paperlens.escape import html_text
+    return html_text(s)
+
+# %% ../nbs/05b_figures.ipynb
+_DRAW = """(function(){var el=document.getElementById('%(id)s');var d=JSON.parse(document.getElementById('%(id)s-data').textContent);
+var tr=d.topics.map(function(t){return {type:d.gl?'scattergl':'scatter',mode:'markers',name:t.label,x:t.x,y:t.y,text:t.hover,
+hovertemplate:'%%{text}<extra></extra>',marker:{color:t.color,size:d.size,opacity:0.8}};});
+Plotly.newPlot(el,tr,{hovermode:'closest',title:{text:d.title,font:{size:13}},legend:{itemclick:'toggleothers',itemdoubleclick:'toggle'},
+xaxis:{visible:false},yaxis:{visible:false},margin:{l:10,r:10,t:40,b:10},height:600},
+{displaylogo:false,responsive:true,showLink:false,showSendToCloud:false,showEditInChartStudio:false});})();"""
+
+def _plotly_js()->str:
+    from plotly.offline import get_plotlyjs
+    js = get_plotlyjs()
+    if '</script' in js.lower(): raise ValueError("this plotly.js cannot be embedded inline")
+    return js
+
+def topic_map_parts(topics, # a fitted `Topics`
+                    records=None, # records for the hover texts (see `map_data`)
+                    id:str='topic-map', # the element id (letters, digits and dashes)
+                   )->tuple: # (HTML, [scripts]): the div and data block, then plotly.js and the drawing script
+    "The interactive map as HTML plus the scripts that a page with a strict CSP allows by hash"
+    import re
+    from paperlens.escape import json_script
+    if not re.fullmatch(r'[A-Za-z][\w-]*', id): raise ValueError(f"{id!r}: an element id is letters, digits and dashes")
+    html = f'<div class="topic-map" id="{id}" style="width:100%;min-height:600px"></div>' + json_script(map_data(topics, records), f"{id}-data")
+    return html, [_plotly_js(), _DRAW % dict(id=id)]
+
+def topic_map_html(topics, # a fitted `Topics`
+                   records=None, # records for the hover texts (see `map_data`)
+                   id:str='topic-map', # the element id
+                  )->str: # one self-contained HTML fragment (plotly.js inline, no network)
+    "The interactive topic map as one self-contained HTML fragment"
+    html, scripts = topic_map_parts(topics, records, id)
+    return html + ''.join(f'<script>{s}</script>' for s in scripts)
