@@ -172,12 +172,20 @@ def _notes_table(notes, rejected):
     d['file'] = d['file'].map(lambda f: file_label(f, name=True))
     return d
 
+def _topic_map(b)->tuple:
+    "(HTML, scripts) of the interactive topic map, or nothing when the model has neither embeddings nor a saved map"
+    from paperlens.figures import topic_map_parts
+    try: return topic_map_parts(b.topics, getattr(b.corpus, 'records', None))
+    except ValueError: return '', []
+
 def render_html(b, # a `paperlens.report.Bundle`
                 extra:str='', # HTML of more sections, placed before the appendix (already escaped by whoever made it)
                 scripts:list=(), # JavaScript sources of paperlens's own (never record text; pass data with `escape.json_script`)
                )->str:
     "The review as one self-contained HTML page: figures as data URIs, styles inline, text escaped"
     t, c, s = b.topics, b.counts, b.manifest['settings']
+    tmap, tjs = _topic_map(b)   # the interactive map (paperlens.figures); its scripts are allowed by hash like any other
+    scripts = list(scripts) + tjs
     e = html_text
     title = f"Literature review: {c['included']} records, {b.ntopics} topics"
     fig = lambda p: (f'<figure class="{e(p.stem)}"><img src="{img_data_uri(p)}" alt="{e(fig_title(p))}">'
@@ -193,7 +201,7 @@ def render_html(b, # a `paperlens.report.Bundle`
     parts = [f'<h1>{e(title)}</h1>',
              '<nav><a href="#methods">Methods</a><a href="#topics">Topics</a><a href="#review">Review</a><a href="#references">References</a><a href="#appendix">Appendix</a></nav>',
              f'<h2 id="methods">Methods</h2><p>{e(methods_text(c, s, b.ntopics, b.outliers, t.quality_, b.verification))}</p>', flow, table_html(files),
-             f'<h2 id="topics">Topics</h2>{figs}', table_html(topic_table(t.topic_info_))]
+             f'<h2 id="topics">Topics</h2>{tmap}{figs}', table_html(topic_table(t.topic_info_))]
     if len(q): parts.append(f'<h3>Quality</h3>{table_html(q, "narrow")}')
     body, refs = split_review(b.review_md)
     parts += [f'<h2 id="review">Review</h2>{md_to_html(body, shift=1)}',
