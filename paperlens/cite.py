@@ -277,6 +277,7 @@ class _Style:
         for el in root.iter():
             if el.get('page-range-format') in ('minimal', 'minimal-two'): el.set('page-range-format', 'expanded')
         cit = root.find(_CSL + 'citation'); lay = cit.find(_CSL + 'layout')
+        if lay is None: raise ValueError(f"{path}: not a usable CSL style (its <citation> has no <layout>)")
         self.path, self.title = Path(path), (root.findtext(f'{_CSL}info/{_CSL}title') or Path(path).stem).strip()
         cat = root.find(f'{_CSL}info/{_CSL}category[@citation-format]')
         self.numeric = cat is not None and cat.get('citation-format') == 'numeric'
@@ -293,11 +294,13 @@ class _Style:
         self.locale = root.get('default-locale') or 'en-US'
         self.punct_in_quote = self.locale.startswith('en-US')
         self.has_bibliography = root.find(_CSL + 'bibliography') is not None
-        with warnings.catch_warnings():
-            warnings.simplefilter('ignore')
-            self.csl = CitationStylesStyle(io.BytesIO(etree.tostring(root)), validate=False)
-        # the names of a citation, for narrative citations in numeric styles: the style's own locale and names
-        self.names = CitationStylesStyle(io.BytesIO(_NAMES_STYLE.format(locale=self.locale).encode()), validate=False) if self.numeric else None
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter('ignore')
+                self.csl = CitationStylesStyle(io.BytesIO(etree.tostring(root)), validate=False)
+                # the names of a citation, for narrative citations in numeric styles: the style's own locale and names
+                self.names = CitationStylesStyle(io.BytesIO(_NAMES_STYLE.format(locale=self.locale).encode()), validate=False) if self.numeric else None
+        except Exception as e: raise ValueError(f"{path}: not a usable CSL style ({type(e).__name__}: {str(e)[:120]})") from None
 
 _NAMES_STYLE = '''<style xmlns="http://purl.org/net/xbiblio/csl" class="in-text" version="1.0" default-locale="{locale}">
 <info><title>names</title><id>names</id><updated>2024-01-01T00:00:00+00:00</updated></info>
