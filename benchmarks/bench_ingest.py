@@ -108,7 +108,7 @@ def w_openalex(rs):
     return json.dumps({'meta': {'count': len(rs)}, 'results': [{'id': f"https://openalex.org/W{i}", 'doi': f"https://doi.org/{r['doi']}", 'title': r['title'],
         'publication_year': r['year'], 'authorships': [{'author': {'display_name': n}} for n in names(r, '{given} {family}')],
         'abstract_inverted_index': {w: [k] for k, w in enumerate(r['abstract'].split())}, 'primary_location': {'source': {'display_name': r['venue']}}}
-        for i, r in enumerate(rs)]}, indent=1, ensure_ascii=False)
+        for i, r in enumerate(rs)]}, ensure_ascii=False)   # as the API sends it: one line
 
 WRITERS = {'abstract-list': ('abstracts.txt', w_abstract_list), 'viewer-dump': ('viewer.txt', w_viewer), 'profile': ('profile.txt', w_profile),
            'bibtex': ('corpus.bib', w_bibtex), 'ris': ('corpus.ris', w_ris), 'csl-json': ('corpus.json', w_csl), 'jsonl': ('corpus.jsonl', w_jsonl),

@@ -146,6 +146,7 @@ def is_jsonl(text:str, name:str='')->bool:
     "Is `text` one JSON object per line (whatever the file is called)?"
     n, first = _first_line(text)
     if not first.lstrip().startswith('{'): return False
+    if not text[len(first) + n:].strip(): return name.lower().endswith(('.jsonl', '.ndjson', '.jsonlines'))   # one line: JSON Lines only when named so
     try: ok = isinstance(_loads(first), dict)
     except ValueError: ok = False
     if not ok:   # the first line is broken: still JSON Lines if the next lines are objects of their own

@@ -92,25 +92,33 @@ def is_medline(text:str, name:str='')->bool:
 
 # %% ../nbs/01d_databases.ipynb
 def _pubmed_xml(e)->dict:
-    a = e.find('.//Article')
-    if a is None: a = e.find('.//Book') if e.find('.//Book') is not None else e
-    t = lambda x, path: _xml_text(x.find(path)) if x is not None else None
+    mc = e.find('MedlineCitation')
+    art = mc.find('Article') if mc is not None else None
+    if art is not None: base, a, top = mc, art, art   # a journal article: direct paths (fast, and never a reference's fields)
+    else:   # a book record (`PubmedBookArticle/BookDocument`) or an unusual shape: search below
+        base = e.find('BookDocument') if e.find('BookDocument') is not None else e
+        a = e.find('.//Article') if e.find('.//Article') is not None else (e.find('.//Book') if e.find('.//Book') is not None else base)
+        top = base
+    t = lambda x, path: _xml_text(x.find(path)) if x is not None else None   # text with inline markup (titles, abstracts)
+    lt = lambda x, path: ' '.join((x.findtext(path) or '').split()) or None if x is not None else None   # a leaf's plain text, faster
     j = a.find('Journal')
-    parts = [((s.get('Label') + ': ') if s.get('Label') else '') + (_xml_text(s) or '') for s in e.findall('.//Abstract/AbstractText')]
+    parts = [((s.get('Label') + ': ') if s.get('Label') else '') + (_xml_text(s) or '') for s in top.findall('Abstract/AbstractText')]
     authors = []
-    for au in e.findall('.//AuthorList/Author'):
-        if au.find('CollectiveName') is not None: authors.append({'family': _xml_text(au.find('CollectiveName')), 'given': None})
-        elif t(au, 'LastName'): authors.append({'family': t(au, 'LastName'), 'given': t(au, 'ForeName') or t(au, 'Initials')})
+    leaf = lambda x: ' '.join((x or '').split()) or None   # a name element holds plain text: no need to walk its children
+    for au in top.iterfind('AuthorList/Author'):
+        cn = au.find('CollectiveName')
+        if cn is not None: authors.append({'family': _xml_text(cn), 'given': None})
+        elif (last := leaf(au.findtext('LastName'))): authors.append({'family': last, 'given': leaf(au.findtext('ForeName')) or leaf(au.findtext('Initials'))})
     pd_ = j.find('JournalIssue/PubDate') if j is not None else e.find('.//PubDate')
-    y, m = split_date(' '.join(x for x in (t(pd_, 'Year'), t(pd_, 'Month')) if x) or t(pd_, 'MedlineDate')) if pd_ is not None else (None, None)
-    ids = {i.get('IdType'): _xml_text(i) for i in e.findall('.//ArticleIdList/ArticleId')}
+    y, m = split_date(' '.join(x for x in (lt(pd_, 'Year'), lt(pd_, 'Month')) if x) or lt(pd_, 'MedlineDate')) if pd_ is not None else (None, None)
+    ids = {i.get('IdType'): _xml_text(i) for i in e.findall('PubmedData/ArticleIdList/ArticleId') or base.findall('ArticleIdList/ArticleId')}
     doi = next((_xml_text(x) for x in a.findall('ELocationID') if x.get('EIdType') == 'doi'), None) or ids.get('doi')
-    pmid = t(e, './/PMID')
-    pts = [(_xml_text(x) or '').lower() for x in e.findall('.//PublicationTypeList/PublicationType')]
-    return dict(title=t(a, 'ArticleTitle') or t(e, './/BookTitle'), abstract=' '.join(x for x in parts if x.strip()) or None, authors=authors,
-                venue=t(j, 'Title') or t(j, 'ISOAbbreviation'), year=y, month=m, volume=t(j, 'JournalIssue/Volume'), issue=t(j, 'JournalIssue/Issue'),
-                pages=_full_pages(t(a, 'Pagination/MedlinePgn') or t(a, 'Pagination/StartPage')), doi=_doi(doi),
-                keywords=[k for k in (_xml_text(x) for x in e.findall('.//KeywordList/Keyword')) if k], publisher=t(e, './/Publisher/PublisherName'),
+    pmid = lt(base, 'PMID')
+    pts = [(_xml_text(x) or '').lower() for x in top.findall('PublicationTypeList/PublicationType') or base.findall('PublicationType')]
+    return dict(title=t(a, 'ArticleTitle') or t(a, 'BookTitle'), abstract=' '.join(x for x in parts if x.strip()) or None, authors=authors,
+                venue=lt(j, 'Title') or lt(j, 'ISOAbbreviation'), year=y, month=m, volume=lt(j, 'JournalIssue/Volume'), issue=lt(j, 'JournalIssue/Issue'),
+                pages=_full_pages(lt(a, 'Pagination/MedlinePgn') or lt(a, 'Pagination/StartPage')), doi=_doi(doi),
+                keywords=[k for k in (_xml_text(x) for x in base.findall('KeywordList/Keyword')) if k], publisher=lt(a, 'Publisher/PublisherName'),
                 type=next((_PT_TYPE[p] for p in pts if p in _PT_TYPE), 'book' if e.tag == 'PubmedBookArticle' else None),
                 url=f"https://pubmed.ncbi.nlm.nih.gov/{pmid}/" if pmid else None,
                 source_key=' '.join(x for x in (f"pmid:{pmid}" if pmid else '', f"pmcid:{ids['pmc']}" if ids.get('pmc') else '') if x) or None)
