@@ -28,7 +28,7 @@ def done_counts(md:str, records:pd.DataFrame, review=None)->dict:
     vocab = vocabulary([f"{r.get('title') or ''} {r.get('abstract') or ''}" for r in recs])
     headings = re.findall(r'^## (.+)$', body, flags=re.M)
     prose = [l for l in body.split('\n') if l.strip() and not l.startswith(('#', '|', '†'))]
-    sents = [s for l in prose for s in split_sentences(l)]
+    sents = [t for l in prose for s in split_sentences(l) for t in re.split(r'(?<=\.)\s+(?=arXiv:|doi:)|(?<=\)\.)\s+(?=\S)', s) if t]   # 'arXiv:…' may open a sentence
     openings = {' '.join(str(r.get('abstract') or '').split()[:3]).lower() for r in recs if r.get('abstract')}
     labels = re.findall(r'\[([^\]]{3,80})…\]', body) + [l for l in re.findall(r'(?:^|[(;]\s*)([^();]{8,80}?),? (?:\d{4}|n\.d\.)', body, flags=re.M)]
     abstract_labels = [l for l in labels if ' '.join(l.lower().split()[:3]) in openings and len(l.split()) >= 3]
