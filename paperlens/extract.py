@@ -525,7 +525,8 @@ def introduced_name(rec:dict, # a record dict with an `abstract` (and maybe a `t
         at = text.find(s)
         if m and _is_name(m[1], text[:at] if at >= 0 else '') and re.search(r'[A-Z]', m[1][1:]): return _clean_name(m[1])
     t = ' '.join(str(rec.get('title') or '').split())
-    if ':' in t and 0 < len(t.split(':')[0].split()) <= 3: return t.split(':')[0].strip()
+    head = t.split(':')[0].strip()
+    if ':' in t and 0 < len(head.split()) <= 3 and any(re.search(r'[A-Z]', w[1:]) or re.search(r'\d', w) for w in head.split()): return head   # 'HoPE: ...', not 'Statin-associated muscle symptoms: ...'
     return None
 
 _CUT = re.compile(r'\s*(?:,(?!\d)|[;:(–—]|\s-\s|\b(?:which|that|who|where|to|by|using|with|in|on|based|through|via|and\s+(?:show|demonstrate|evaluate|find)|'
