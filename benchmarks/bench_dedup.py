@@ -28,6 +28,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT.parent/'shared'/'data'/'dedup'
+KEEP = '<!-- read profile: benchmarks/profile_read.py -->'
 
 PAPERLENS_CHILD = r"""
 import sys, time, json, resource
@@ -103,25 +104,27 @@ def report(rows:list[dict], args)->str:
            f"Python {platform.python_version()}). Data: the labelled datasets of the CoLRev bib-dedupe benchmark in `{args.data}` "
            "(real multi-database search exports, expert-labelled duplicate groups). Record-level scoring as the benchmark defines it "
            "(see the script's docstring); times are wall clock after imports, CPU includes child processes.\n",
-           '| dataset | tool | records | true duplicates | sensitivity | precision | F1 | false merges | missed | time (s) | CPU (s) | records / 10 s |',
-           '|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|']
+           f"Machine load while it ran (1-minute load average, {os.cpu_count()} cores): {os.getloadavg()[0]:.1f}; on a shared machine wall time grows "
+           "with the load, CPU time much less, so both are shown.\n",
+           '| dataset | tool | records | true duplicates | sensitivity | precision | F1 | false merges | missed | time (s) | CPU (s) | records / 10 s | records / 10 s CPU |',
+           '|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|']
     for r in rows:
         if 'error' in r:
-            out.append(f"| {r['dataset']} | {r['tool']} | – | – | – | – | – | – | – | – | – | error: {r['error']} |"); continue
+            out.append(f"| {r['dataset']} | {r['tool']} | – | – | – | – | – | – | – | – | – | – | error: {r['error']} |"); continue
         s = r['score']
         out.append(f"| {r['dataset']} | {r['tool']} | {r['records']:,} | {s['duplicates']} | {f(s['sensitivity'])} | {f(s['precision'])} | {f(s['f1'])} | "
-                   f"{s['fp']} | {s['fn']} | {f(r['seconds'], 1)} | {f(r['cpu'], 1)} | {r['records'] / r['seconds'] * 10:,.0f} |")
+                   f"{s['fp']} | {s['fn']} | {f(r['seconds'], 1)} | {f(r['cpu'], 1)} | {r['records'] / r['seconds'] * 10:,.0f} | {r['records'] / r['cpu'] * 10:,.0f} |")
     tot = defaultdict(lambda: defaultdict(float))
     for r in rows:
         if 'error' in r: continue
         t = tot[r['tool']]
         for k in ('tp', 'fp', 'fn'): t[k] += r['score'][k]
-        t['seconds'] += r['seconds']; t['records'] += r['records']
+        t['seconds'] += r['seconds']; t['cpu'] += r['cpu']; t['records'] += r['records']
     if len({r['dataset'] for r in rows}) > 1:
-        out += ['', '| all datasets | sensitivity | precision | F1 | false merges | missed | time (s) |', '|---|---:|---:|---:|---:|---:|---:|']
+        out += ['', '| all datasets | sensitivity | precision | F1 | false merges | missed | time (s) | CPU (s) |', '|---|---:|---:|---:|---:|---:|---:|---:|']
         for tool, t in tot.items():
             sens, prec = t['tp'] / (t['tp'] + t['fn']), t['tp'] / (t['tp'] + t['fp']) if t['tp'] + t['fp'] else 1.0
-            out.append(f"| {tool} | {f(sens)} | {f(prec)} | {f(2 * sens * prec / (sens + prec))} | {int(t['fp'])} | {int(t['fn'])} | {f(t['seconds'], 1)} |")
+            out.append(f"| {tool} | {f(sens)} | {f(prec)} | {f(2 * sens * prec / (sens + prec))} | {int(t['fp'])} | {int(t['fn'])} | {f(t['seconds'], 1)} | {f(t['cpu'], 1)} |")
     return '\n'.join(out) + '\n'
 
 def main():
@@ -149,8 +152,10 @@ def main():
     text = report(rows, args)
     if args.out == '-': print(text)
     else:
-        Path(args.out).parent.mkdir(parents=True, exist_ok=True)
-        Path(args.out).write_text(text, encoding='utf-8')
+        out = Path(args.out); out.parent.mkdir(parents=True, exist_ok=True)
+        old = out.read_text(encoding='utf-8') if out.exists() else ''
+        if KEEP in old: text += '\n' + old[old.index(KEEP):]   # the `read` profile written below the marker stays
+        out.write_text(text, encoding='utf-8')
         print(f'wrote {args.out}', file=sys.stderr)
 
 if __name__ == '__main__': main()
