@@ -161,3 +161,20 @@ def test_cli_enrich_bad_api_setting(examples, tmp_path, capsys):
     from paperlens.cli import main
     assert main(['enrich', str(examples), '--out', str(tmp_path), '--api', 'scopus=http://x']) == 1
     assert '--api' in capsys.readouterr().err
+
+@pytest.mark.slow
+def test_review_enrich_cites_arxiv_records_by_author_and_year(api, examples, tmp_path):
+    "issue 12 done-when: `review --enrich` against the local server; the review then cites the arXiv-only records by author and year"
+    from paperlens.report import review
+    b = review(examples, out=tmp_path/'bundle', progress=False, enrich=True,   # the shared embedding cache, as the other reviews
+               enrich_options=dict(apis=api.apis, cache_dir=tmp_path/'cache', delays={'arxiv': 0, 'crossref': 0, 'openalex': 0}))
+    recs = b.corpus.records
+    ax = recs[recs.arxiv_id.notna()]
+    assert ax.title.notna().all() and (ax.authors.map(len) > 0).all()
+    assert b.corpus.report['enrich']['stats']['status']['filled'] == len(ax)
+    md = (tmp_path/'bundle'/'review.md').read_text()
+    fam = {a['family'] for au in ax.authors for a in au}
+    assert sum(f in md for f in fam) >= 10                       # cited by their authors' names now
+    assert 'arXiv:2401.00165 (' not in md
+    bib = (tmp_path/'bundle'/'references.bib').read_text()
+    assert 'eprint = {2401.00165}' in bib and 'author = {' in bib.split('eprint = {2401.00165}')[0].rsplit('@', 1)[-1]
