@@ -274,6 +274,7 @@ def _candidates(texts:list[str], min_shared:int|None=None, max_df:int|None=None)
     from scipy import sparse
     from itertools import chain
     n = len(texts)
+    texts = [t if isinstance(t, str) else '' for t in texts]   # a missing text (None, NaN) shares nothing
     tcode, utexts = pd.factorize(np.asarray(texts, dtype=object))   # each distinct text is split once
     mult = np.bincount(tcode, minlength=len(utexts))
     split = [t.split() for t in utexts]
@@ -282,6 +283,7 @@ def _candidates(texts:list[str], min_shared:int|None=None, max_df:int|None=None)
     code, uniq = pd.factorize(np.fromiter(chain.from_iterable(split), dtype=object, count=len(doc)))
     ok = np.fromiter((len(w) > 2 and w not in _STOP for w in uniq), bool, len(uniq))
     key = np.sort(doc[ok[code]].astype(np.int64) * len(uniq) + code[ok[code]])
+    if not len(key): return []                            # no text has a word worth blocking on
     key = key[np.r_[True, key[1:] != key[:-1]]]           # each (text, word) once
     doc, code = key // len(uniq), key % len(uniq)
     df = np.bincount(code, weights=mult[doc], minlength=len(uniq))   # records a word is in

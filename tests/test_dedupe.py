@@ -90,3 +90,19 @@ def test_labelled_benchmark(name):
     groups = [[df.source_key[k]] + [df.source_key[i] for i in rest] for k, rest in merge_groups(df, find_duplicates(df)) if rest]
     s = score(groups, _truth(DATA/name))
     assert s['precision'] >= 0.999 and s['sensitivity'] >= 0.98, s
+
+def test_record_without_title_words_beside_duplicates(tmp_path):
+    "A record whose title is empty, missing or only '%' (no word to block on) must not stop duplicate detection for the others"
+    dup = lambda: new_record(title='Go', authors=[{'family': 'Vaswani', 'given': 'A.'}], year=2017, doi='10.1/attn')   # no title word long enough to block on
+    for t in ('', None, '%'):
+        df = to_frame([new_record(title=t, abstract='An abstract only.'), new_record(title='A b'), dup(), dup()])
+        dec = find_duplicates(df)
+        assert (dec.action == 'merged').sum() == 1 and set(dec.loc[dec.action == 'merged', ['row_a', 'row_b']].iloc[0]) == {2, 3}
+    (tmp_path/'x.ris').write_text(
+        "TY  - JOUR\nTI  - %\nAB  - Only an abstract here.\nER  - \n\n"
+        "TY  - JOUR\nTI  - A b\nER  - \n\n"
+        "TY  - JOUR\nTI  - Go\nAU  - Vaswani, A.\nPY  - 2017\nDO  - 10.1/attn\nER  - \n\n"
+        "TY  - JOUR\nTI  - Go\nAU  - Vaswani, A.\nPY  - 2017\nDO  - 10.1/attn\nER  - \n", encoding='utf-8')
+    c = read(tmp_path/'x.ris')
+    assert len(merged(c)) == 1 and len(c.records) == 3
+    assert not c.notes.reason.str.contains('duplicate detection failed').any()
