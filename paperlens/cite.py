@@ -501,7 +501,7 @@ class Citations:
             u = self._untitled[i]
             s = re.sub(re.escape(u), lambda m: u, s, flags=re.I)
         if 'ArXiv' not in str(self.records[i].get('title') or ''): s = s.replace('ArXiv', 'arXiv')
-        return s
+        return re.sub(r'(?:<i>)?arXiv(?:</i>)?: arXiv:', 'arXiv:', s)   # IEEE: "arXiv: arXiv:2401.00165" is the repository twice
 
     def _quotes(self, s):
         "American punctuation: a period or comma after a closing quote goes inside it (citeproc-py leaves it out)"
@@ -606,7 +606,10 @@ class Citations:
 def _once(entry, title):
     "`entry` with a second copy of `title` removed (citeproc-py does not suppress a substituted title)"
     hits = list(re.finditer(r'(?:<i>)?“?' + re.escape(title) + r'(?:</i>)?[”.,]*(?:</i>)?[.,]?”?\s*', entry, flags=re.I))
-    return entry[:hits[1].start()] + entry[hits[1].end():] if len(hits) >= 2 else entry
+    if len(hits) >= 2: entry = entry[:hits[1].start()] + entry[hits[1].end():]
+    ids = list(re.finditer(r'\s*\((?:<i>)?arXiv:[^()\s]+(?:</i>)?\)[.,]?', entry))   # its number came along: "(arXiv:…)" once
+    if len(ids) >= 2: entry = (entry[:ids[1].start()].rstrip() + ' ' + entry[ids[1].end():].lstrip()).strip()
+    return entry
 
 @patch
 def bibliography(self:Citations,

