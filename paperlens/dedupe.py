@@ -16,7 +16,7 @@ from .records import record_id, to_frame, COLUMNS, LIST_COLUMNS
 # %% auto 0
 __all__ = ['SAME_TITLE', 'CLOSE_TITLE', 'NEAR_TITLE', 'YEAR_GAP', 'NEAR_ABSTRACT', 'BLOCK_TOKENS', 'BLOCK_MAX_DF',
            'BLOCK_MIN_SHARED', 'BLOCK_TOP', 'TITLE_MIN_SHARED', 'TITLE_MAX_DF', 'TITLE_WINDOW', 'DECISION_COLUMNS',
-           'find_duplicates', 'read_overrides', 'merge_groups', 'apply_decisions']
+           'find_duplicates', 'read_overrides', 'base_id', 'merge_groups', 'apply_decisions', 'unique_ids']
 
 # %% ../nbs/03_dedupe.ipynb
 def _norm(s)->str:
@@ -406,7 +406,7 @@ def find_duplicates(df:pd.DataFrame, # records, as made by `records.to_frame` (i
     "Duplicate pairs in `df` decided field by field, with what to do about each and why"
     df = df.reset_index(drop=True)
     k = _keys(df)
-    k['content'] = [i if isinstance(i, str) and i.startswith('pl:') else None for i in df['id'].tolist()]
+    k['content'] = [i[:15] if isinstance(i, str) and i.startswith('pl:') else None for i in df['id'].tolist()]   # `pl:` + 12 hex digits, without a `unique_ids` suffix
     K = [dict(zip(k, v)) for v in zip(*k.values())]
     pairs = []
     for i, j in sorted(_title_pairs(k)):
@@ -454,21 +454,29 @@ def read_overrides(src:str|Path|pd.DataFrame|list|None, # CSV/JSON file, DataFra
     return out
 
 # %% ../nbs/03_dedupe.ipynb
+_SUFFIX = re.compile(r'~[0-9a-f]{8}(?:~\d+)?~*$')
+
+def base_id(i:str)->str:
+    "`i` without the suffix `unique_ids` may have added"
+    return _SUFFIX.sub('', i)
+
 def _override(dec:pd.DataFrame, df:pd.DataFrame, ov:dict)->pd.DataFrame:
     dec = dec.copy()
     found = set()
     for k, r in dec.iterrows():
-        key = frozenset((r.id_a, r.id_b))
-        if key not in ov: continue
+        key = frozenset((r.id_a, r.id_b))   # a decision naming an id without its `unique_ids` suffix holds for every record with that id
+        if key not in ov and (key := frozenset((base_id(r.id_a), base_id(r.id_b)))) not in ov: continue
         found.add(key); d = ov[key]
         if d == 'reject' and r.id_a == r.id_b:
             dec.loc[k, 'reason'] += '; reject ignored: both records have this id'; continue
         dec.loc[k, ['action', 'override']] = ['merged' if d == 'accept' else 'flagged', d]
     ids = list(df['id'])
+    nbase = Counter(base_id(i) for i in ids if isinstance(i, str))
+    alias = {base_id(i): i for i in ids if isinstance(i, str) and nbase[base_id(i)] == 1}
     extra = []
     for key, d in ov.items():
         if d != 'accept' or key in found or len(key) != 2: continue
-        a, b = sorted(key)
+        a, b = sorted(alias.get(x, x) for x in key)
         if a in ids and b in ids:
             i, j = sorted((ids.index(a), ids.index(b)))
             extra.append(dict(id_a=ids[i], id_b=ids[j], kind='near', score=float('nan'), reason='merged on the user\'s decision',
@@ -502,7 +510,7 @@ def _merge(rows:list[dict], order:list[int])->dict:
             elif c == 'doi' and str(keep[c]).lower().startswith('10.48550/arxiv.') and not _empty(o.get(c)) and not str(o[c]).lower().startswith('10.48550/'):
                 keep[c] = o[c]   # the publisher's DOI wins over the arXiv DOI derived from the id, which stays derivable from `arxiv_id`
         ver = f"v{int(o['arxiv_version'])}" if not _empty(o.get('arxiv_version')) else ''
-        keep['merged_from'] = list(keep.get('merged_from') or []) + [f"{o['id'] if isinstance(o.get('id'), str) else record_id(o)}{ver} ({_where(o)})"] + list(o.get('merged_from') or [])
+        keep['merged_from'] = list(keep.get('merged_from') or []) + [f"{base_id(o['id']) if isinstance(o.get('id'), str) else record_id(o)}{ver} ({_where(o)})"] + list(o.get('merged_from') or [])
     keep['id'] = record_id(keep)
     return keep
 
@@ -532,9 +540,47 @@ def apply_decisions(df:pd.DataFrame, # records that `decisions` was computed on
     groups = merge_groups(df, decisions)
     out = df.iloc[[k for k, _ in groups]].reset_index(drop=True)
     multi = [p for p, (_, rest) in enumerate(groups) if rest]
-    if not multi: return out
+    if not multi: return unique_ids(out)
     idx = sorted({i for p in multi for i in [groups[p][0]] + groups[p][1]})
     rows = dict(zip(idx, df.iloc[idx].to_dict('records')))   # only the merged rows go through dicts
     merged = to_frame([_merge(rows, [groups[p][0]] + groups[p][1]) for p in multi])
     merged.index = multi
-    return pd.concat([out.drop(index=multi), merged]).sort_index().astype(out.dtypes.to_dict())
+    return unique_ids(pd.concat([out.drop(index=multi), merged]).sort_index().astype(out.dtypes.to_dict()))
+
+# %% ../nbs/03_dedupe.ipynb
+_NOT_CONTENT = ('id', 'source_file', 'source_lines', 'source_format', 'source_key', 'repairs', 'flags', 'merged_from')
+
+def _plain(v):
+    "`v` as plain JSON data: NaN/NA as None, numpy scalars and arrays as Python ones"
+    if isinstance(v, dict): return {k: _plain(x) for k, x in sorted(v.items())}
+    if isinstance(v, (list, tuple, np.ndarray)): return [_plain(x) for x in v]
+    if isinstance(v, np.generic): v = v.item()
+    return None if _empty(v) else v
+
+def _content_hash(r:dict)->str:
+    "8 hex digits from a record's bibliographic fields (not where it was read from), the same in any run"
+    import hashlib
+    data = json.dumps({c: _plain(r.get(c)) for c in COLUMNS if c not in _NOT_CONTENT}, sort_keys=True, ensure_ascii=False, default=str)
+    return hashlib.sha1(data.encode('utf-8')).hexdigest()[:8]
+
+def unique_ids(df:pd.DataFrame, # records
+              )->pd.DataFrame:  # `df` with every id unique
+    "Give records that share an id (a DOI or arXiv id on works kept apart) `<id>~<hash of the record's content>`, whatever the row order"
+    ids = df['id']
+    dup = ids.duplicated(keep=False) & ids.notna()
+    if not dup.any(): return df
+    df = df.copy()
+    rows = df.loc[dup].to_dict('records')
+    new = {i: f"{r['id']}~{_content_hash(r)}" for i, r in zip(df.index[dup], rows)}
+    again = defaultdict(list)   # the same content twice under one id: number the copies in the order of where they were read
+    for i, r in zip(df.index[dup], rows): again[new[i]].append((str(r.get('source_file') or ''), _plain(r.get('source_lines')) or [], i))
+    for v, g in again.items():
+        if len(g) > 1:
+            for n, (_, _, i) in enumerate(sorted(g, key=lambda x: (x[0], x[1])), 1): new[i] = f"{v}~{n}"
+    taken = set(ids[~dup])
+    for i, v in new.items():
+        while v in taken: v += '~'   # an id that happens to look like one made here
+        taken.add(v); new[i] = v
+    df.loc[list(new), 'id'] = list(new.values())
+    return df
+

@@ -11,7 +11,7 @@ import pandas as pd
 from .records import Corpus, to_frame, new_note, atomic_write, dump_json
 from .parse import parse_file
 from .clean import repair
-from .dedupe import find_duplicates, apply_decisions, merge_groups, read_overrides
+from .dedupe import find_duplicates, apply_decisions, merge_groups, read_overrides, unique_ids
 
 # %% auto 0
 __all__ = ['NOT_REPAIRS', 'read', 'exit_code', 'summary_line', 'write_ingest', 'ingest_markdown', 'prisma_counts']
@@ -101,7 +101,7 @@ def read(*paths:str|Path,        # files or folders, any supported format, mixed
                             damaged=sum(any(str(x).startswith('undecodable-bytes') for x in r['flags']) for r in kept))
         recs += kept; notes += p.notes
     if not recs: raise ValueError(_nothing_read(stats, notes))
-    df = to_frame(recs)
+    df = unique_ids(to_frame(recs))   # works kept apart under one DOI or arXiv id: decisions and overrides name each one
     if decisions is not None: read_overrides(decisions)   # a bad overrides file is the user's mistake: say so before any work
     try: dec = find_duplicates(df, overrides=decisions)
     except (Exception, RecursionError) as e:   # a bug in duplicate detection must not cost the records: keep them all, say so

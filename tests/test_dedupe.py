@@ -106,3 +106,23 @@ def test_record_without_title_words_beside_duplicates(tmp_path):
     c = read(tmp_path/'x.ris')
     assert len(merged(c)) == 1 and len(c.records) == 3
     assert not c.notes.reason.str.contains('duplicate detection failed').any()
+
+def test_works_kept_apart_under_one_identifier_get_unique_ids(tmp_path):
+    "Flagged records sharing a DOI or arXiv id get distinct ids, the same whatever the input order, and the corpus saves and loads"
+    from paperlens.records import Corpus
+    c = read(FIX/'polluted_eprint.bib')
+    assert len(c.records) == 5 and c.records.id.is_unique and c.records.id.str.startswith('arxiv:1011.1669~').all()
+    assert (c.decisions.id_a != c.decisions.id_b).all()             # each decision names two records an override can address
+    assert set(c.decisions.id_a) | set(c.decisions.id_b) <= set(c.records.id)
+    b = read(FIX/'book_chapters.bib')
+    assert b.records.id.is_unique and b.records.id.str.contains('~').all()
+    lines = (FIX/'polluted_eprint.bib').read_text(encoding='utf-8').split('\n@')
+    (tmp_path/'rev.bib').write_text('\n@'.join([lines[0]] + lines[1:][::-1]) if len(lines) > 2 else lines[0], encoding='utf-8')
+    r = read(tmp_path/'rev.bib')
+    key = lambda d: sorted(zip(d.title, d.id))
+    assert key(r.records) == key(c.records)                           # ids do not depend on the order records are read in
+    c.save(tmp_path/'out'); assert len(Corpus.load(tmp_path/'out').records) == 5
+    m = read(Path(__file__).parent/'fixtures'/'ingest'/'mixed')   # copies of one preprint: merged under the plain id
+    assert 'arxiv:2107.05720' in set(m.records.id) and not any('~' in x for xs in m.records.merged_from for x in xs)
+    ov = read(Path(__file__).parent/'fixtures'/'ingest'/'mixed', decisions=[dict(id_a='arxiv:2107.05720', id_b=next(i for i in m.decisions.id_a if i.startswith('pl:')), decision='reject')])
+    assert ov.decisions.override.eq('reject').sum() == 1 and len(ov.records) == 4           # a decision naming the plain id still applies
