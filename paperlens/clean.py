@@ -112,10 +112,12 @@ def _wrapped(x):
         if depth == 0 and i < len(x) - 1: return False
     return True
 
+_PERCENT = re.compile(r'(?<!\\)%')   # a bare `%` in record text is a percent sign, never a LaTeX comment
+
 def _latex(s):
     "LaTeX snippet `s` as Unicode text"
     conv, _ = _l2t()
-    out = conv.latex_to_text(_frac(s))
+    out = conv.latex_to_text(_PERCENT.sub(r'\\%', _frac(s)))
     return re.sub(r'\s+', ' ', out).strip() if s.strip() == s else re.sub(r'\s+', ' ', out)
 
 def _is_math(body):
@@ -384,19 +386,30 @@ MARKUP_REPAIRS = ['html', 'latex', 'whitespace']   # names, venues, publishers, 
 _FIXES = {'html': fix_html, 'latex': fix_latex, 'footnote-marker': fix_footnotes,
           'hyphenation': fix_hyphenation, 'glued-words': split_glued, 'whitespace': fix_whitespace}
 
+_WORD = re.compile(r'(?<![\\\w<&/])[^\W_]{2,}')   # words of two letters or more, not LaTeX commands, tags or entities
+
+def _loses_words(before:str, after:str|None)->bool:
+    "Does `after` have clearly fewer words than `before` (text lost, not markup removed)?"
+    if after is None: return bool(_WORD.search(before))
+    n, m = len(_WORD.findall(before)), len(_WORD.findall(after))
+    return n - m > max(3, n // 10)
+
 @lru_cache(200_000)
 def _repair_cached(text, kinds, field, glue_min, corpus):
     "Repairs of one string, cached: author names, venues and keywords repeat across a corpus"
     log, flags = [], []
     if not text.strip():   # missing is missing: '' and '  ' become null
         return None, ((field, 'empty', text, None),), ()
-    original = text
+    original, lost = text, set()
     for _ in range(4):
         before = text
         for k in kinds:
+            if k in lost: continue
             try: r = _FIXES[k](text)
             except Exception as e:   # a bug of ours or of a library on strange input: this field stays as it came, flagged
                 return original, (), (_flag(f'repair-failed ({k}: {type(e).__name__})', original[:60]),)
+            if _loses_words(text, r[0]):   # a repair that drops text is a bug: keep the text, say so
+                lost.add(k); flags.append(_flag(f'repair-lost-text ({k})', text[:60])); continue
             text, changes = r[0], r[1]
             if len(r) > 2: flags += r[2]
             log += [(field, k, b, a) for b, a in changes]

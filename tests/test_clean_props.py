@@ -139,3 +139,15 @@ def test_arxiv_derived_fields(yy, mm, n, v):
     assert (r['year'], r['month']) == (2000 + yy, mm) and r['doi'] == ARXIV_DOI + aid
     assert [e for e in r['repairs'] if e['kind'] == DERIVED] == [dict(field='doi', kind=DERIVED, before=None, after=ARXIV_DOI + aid)]
     assert repair(r) == r
+
+_percent = st.lists(st.sampled_from(['6%', '%', '1%/\\sqrt{E}', '$6%/\\sqrt(E{\\gamma} [GeV])$', '\\emph{6% of}', '25\\%', 'energy',
+                                     'resolution', 'constant', 'term', 'of', 'found']), min_size=1, max_size=25).map(' '.join)
+
+@_cfg
+@given(_percent)
+def test_percent_sign_never_drops_text(a):
+    "A bare `%` is a percent sign, not a LaTeX comment: every word after it survives (issue: `6%/\\sqrt(...)` cut the abstract)"
+    r = repair(_rec('t', a + ' tailword'))
+    assert r['abstract'].endswith('tailword'), (a, r['abstract'])
+    for w in ('energy', 'resolution', 'constant', 'term', 'found'): assert r['abstract'].count(w) == a.count(w), (a, r['abstract'])
+    assert r['abstract'].count('%') == a.count('%'), (a, r['abstract'])   # \% and % alike become one percent sign
