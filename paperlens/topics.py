@@ -180,7 +180,7 @@ def _candidates(text:str, stop, max_words:int=4, weak=frozenset())->dict:
     "Candidate phrases of one text as {lowercase: words}: each run of at most `max_words` words and its endings, none starting with a `weak` word"
     c = {}
     for run in _runs(text, stop):
-        grams = [run[i:] for i in range(len(run))] if len(run) <= max_words else [run[i:i + n] for n in (2, 3) for i in range(len(run) - n + 1)]
+        grams = [run[i:] for i in range(len(run))] if len(run) <= max_words else [run[i:i + n] for n in range(2, max_words + 1) for i in range(len(run) - n + 1)]
         for g in grams:
             if g[0].lower() not in weak: c.setdefault(' '.join(g).lower(), g)
     return c
@@ -220,7 +220,7 @@ def _names(docs:list[str], # the corpus
         scored = []
         for k, f in dft.items():
             if f < 2: continue
-            cov = f / len(idx); lift = cov / max(df.get(k, 0) / len(bg), len(idx) / n, 1e-9)
+            cov = f / len(idx); lift = cov / max(df.get(k, 0) / len(bg), f / n)   # the corpus uses it at least as often as the topic
             scored.append((np.sqrt(cov) * np.log(max(lift, 1.0)) * (1 + 0.3 * min(len(k.split()) - 1, 2)), k))
         multi = [x for x in scored if ' ' in x[1] and x[0] > 0]
         narrow = [x for x in multi if df.get(x[1], 0) <= 0.25 * len(bg)]   # not a phrase a quarter of the field uses
