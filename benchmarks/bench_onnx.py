@@ -35,10 +35,17 @@ def main():
         for k, f in enc.items():
             t0 = time.perf_counter(); f(sp); speed[k].append(len(sp) / (time.perf_counter() - t0))
     best = {k: max(v) for k, v in speed.items()}
-    vec = dict(torch=embed(texts, model=st, cache_dir=False, progress=False), onnx_fp32=f32.encode(texts), onnx_int8=q8.encode(texts),
+    vec = dict(torch=embed(texts, model=st, progress=False), onnx_int8=q8.encode(texts),   # torch: the embedding cache (computed once)
                static=embed(texts, model='static', cache_dir=False, progress=False))
+    v32, v8 = f32.encode(sp), q8.encode(sp)
+    ref = vec['torch'][:len(sp)]
+    res_sub = dict(onnx_fp32=(v32 * ref).sum(1), onnx_int8_speed_texts=(v8 * ref).sum(1))
     res = dict(corpus=a.data, n=len(texts), speed_texts=len(sp), threads=torch.get_num_threads(), export_s=round(export_s, 1),
                onnx_bytes={p.name: p.stat().st_size for p in folder.glob('*.onnx')}, modes={})
+    c32 = res_sub['onnx_fp32']
+    res['modes']['onnx_fp32'] = dict(docs_per_s=round(best['onnx_fp32'], 1), speed_runs=[round(x, 1) for x in speed['onnx_fp32']],
+                                     x_torch=round(best['onnx_fp32'] / best['torch'], 2), cos_mean=round(float(c32.mean()), 6), cos_min=round(float(c32.min()), 6),
+                                     ari=None, v_measure=None, npmi=None, topics=None, stability=None)
     for k, E in vec.items():
         cos = (E * vec['torch']).sum(1) if E.shape == vec['torch'].shape else None
         t = fit_topics(recs, embeddings=E, model=k, cache_dir=False, seed=42)

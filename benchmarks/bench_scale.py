@@ -120,7 +120,7 @@ def run(a):
         w = client.run(_hwm)
         out = dict(records=len(c.records), seen=c.report['totals']['seen'], topics=len(t.topic_info_),
                    workers={k.rsplit(':', 1)[-1]: round(v, 2) for k, v in w.items()}, dedupe_partitions=c.report.get('duplicate_partitions'),
-                   partitions=len(c.parts), fit_sample=t.quality_.get('fit_sample'))
+                   partitions=len(c.parts), fit_sample=t.quality_.get('fit_sample'), ingest_parts=getattr(c, 'timings', {}), topic_parts=getattr(t, 'timings_', {}))
         D._close(client)
     out.update(engine=a.engine, n_workers=a.workers if a.engine == 'dask' else 0, seconds={k: round(v, 1) for k, v in T.items()},
                total_s=round(sum(T.values()), 1), client_peak_gib={k: round(v, 2) for k, v in M.items()})
@@ -130,7 +130,7 @@ def run(a):
 # ---------------------------------------------------------------------------------------------------------------- driver
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument('cmd', nargs='?', default='all', choices=['all', 'run'])
+    ap.add_argument('cmd', nargs='?', default='all', choices=['all', 'run', 'project'])
     ap.add_argument('--engine', default='dask'); ap.add_argument('--workers', type=int, default=2)
     ap.add_argument('--memory', default='4GiB', help='memory limit per Dask worker')
     ap.add_argument('--data'); ap.add_argument('--json'); ap.add_argument('--out', default='/tmp/paperlens-scale/bundle')
@@ -142,6 +142,9 @@ def main():
     ap.add_argument('--work', default='/tmp/paperlens-scale')
     a = ap.parse_args()
     if a.cmd == 'run': return run(a)
+    if a.cmd == 'project':
+        res = json.loads((ROOT/'benchmarks'/'results'/'scale.json').read_text())
+        return print(table(res) + '\n\n' + project(res))
     res, start = [], time.time()
     plan = [(int(n), e, w) for n in a.sizes.split(',') for e, w in (('local', 0), ('dask', 1), ('dask', 2))]
     if a.big: plan.append((a.big, 'dask', 2))
@@ -159,6 +162,39 @@ def main():
     old = json.loads(out.read_text()) if out.exists() else []
     out.write_text(json.dumps(old + res, indent=2))
     print(table(res))
+
+def project(res, targets=((1_000_000, 2, 8), (10_000_000, 16, 16)))->str:   # (records, workers, GiB available per dedupe task)
+    "Per-stage projection from the largest measured 2-worker Dask run (CPU-bound stages scale with workers, client stages with records)"
+    d = max((r for r in res if r['engine'] == 'dask' and r['n_workers'] == 2), key=lambda r: r['seen'], default=None)
+    if d is None: return '_no 2-worker Dask run to project from_'
+    n0, w0, s, ip, tp = d['seen'], 2, d['seconds'], d.get('ingest_parts', {}), d.get('topic_parts', {})
+    rows = ['| stage | measured at %s records, 2 workers (s) | how it scales | %s |' % (f"{n0:,}", ' | '.join(f"{n:,} records, {w} workers (s)" for n, w, _ in targets)),
+            '|---|---|---|' + '---|' * len(targets)]
+    fit = tp.get('fit', s['topics'])
+    model = [('parse + repair (workers)', ip.get('parse', s['ingest']), 'records / workers', lambda n, w, v, m: v * n / n0 * w0 / w),
+             ('duplicate search (one task per dedupe partition)', ip.get('duplicates', 0), 'records; partitions of at most `dedupe_rows()` run in parallel',
+              lambda n, w, v, m: v * min(n, mem_rows(m)) / n0 * max(1, -(-n // mem_rows(m)) / w)),
+             ('gather records on the client', ip.get('gather', 0), 'records (client)', lambda n, w, v, m: v * n / n0),
+             ('embedding, static (workers)', s['embed'], 'records / workers', lambda n, w, v, m: v * n / n0 * w0 / w),
+             ('topic fit on the sample (client)', fit, 'fixed: the sample', lambda n, w, v, m: v),
+             ('topic assignment (workers)', tp.get('assign', 0), 'records / workers', lambda n, w, v, m: v * n / n0 * w0 / w),
+             ('topic words, map (client)', tp.get('combine', 0), 'records (client)', lambda n, w, v: v * n / n0)]
+    tot = [0.0] * len(targets)
+    for name, v, how, f in model:
+        cells = []
+        for k, (n, w, mem) in enumerate(targets):
+            x = f(n, w, v, mem); tot[k] += x; cells.append(f"{x:,.0f}")
+        rows.append(f"| {name} | {v:,.1f} | {how} | {' | '.join(cells)} |")
+    rows.append(f"| **total (report stage not included)** | {sum(v for _, v, _, _ in model):,.1f} | | {' | '.join(f'**{t:,.0f}** ({t / 60:.0f} min)' for t in tot)} |")
+    cp = max(d['client_peak_gib'].values()); wp = max(d['workers'].values()) if d['workers'] else 0
+    rows.append('')
+    rows.append(f"Memory: the client peaked at {cp:.2f} GiB and each worker at {wp:.2f} GiB at {n0:,} records. Workers hold one partition "
+                f"(`PART_ROWS` = 10,000 records) or one dedupe partition at a time, so their peak does not grow with the corpus except in the "
+                f"duplicate search (one task holds its whole dedupe partition: about {cp / max(n0, 1) * 1e6:.1f} GiB per million records if it grows like the client). "
+                f"The client holds every record and every vector: projected {cp * 1e6 / n0:.1f} GiB at 1 million and {cp * 1e7 / n0:.0f} GiB at 10 million records.")
+    return '\n'.join(rows)
+
+def mem_rows(gib:float)->int: return max(100_000, int(gib * 2**30 // 2 // 8192))   # `dedupe_rows()` for a worker with `gib` available
 
 def table(res)->str:
     rows = ['| records (seen) | engine | workers | ingest s | embed s | topics s | report s | total s | records/s | client peak GiB | worker peak GiB |',

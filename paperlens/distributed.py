@@ -208,11 +208,13 @@ def read(*paths:str|Path, # files or folders, any supported format, mixed
     if not paths: raise ValueError("read: give at least one file or folder")
     client = start(client, quiet=True)
     work = Path(work or tempfile.mkdtemp(prefix='paperlens-dask-')); (work/'parsed').mkdir(parents=True, exist_ok=True)
+    t0 = time.perf_counter()
     (files, walk), run = _files(paths), _run()
     pieces = chunks(files, fmt, max_bytes)
     futs = [client.submit(read_part, c, str(work/'parsed'/f'part-{i:05d}.parquet'), key=f'parse-{i}-{run}', pure=False)
             for i, c in enumerate(pieces)]
     parts = _bar(futs, 'parse', progress)
+    clock = {'parse': time.perf_counter() - t0}; t0 = time.perf_counter()
     stats, notes = {n['file']: _stat(n['file'], None, None, None, 0, {'file': 1}) for n in walk}, {}
     for p in parts:   # per file: the sum over its pieces (the invariant is checked on the sums)
         s = stats.setdefault(p['file'], _stat(p['file'], p['format'], p['encoding'], p['owner'], 0, {}))
@@ -244,6 +246,7 @@ def read(*paths:str|Path, # files or folders, any supported format, mixed
         futs.append(client.submit(dedupe_part, [p['path'] for p in parts], rows, offsets[:-1], ov, str(work/'deduped'/f'part-{d:05d}.parquet'),
                                   key=f'duplicates-{d}-{run}', pure=False))
     done = _bar(futs, 'duplicates', progress)
+    clock['duplicates'] = time.perf_counter() - t0; t0 = time.perf_counter()
     decs = [d['decisions'] for d in done]
     dec = pd.concat([d for d in decs if len(d)] or decs[:1], ignore_index=True) if nparts > 1 else decs[0]
     if nparts > 1 and len(dec):   # the order of the local path: by kind and rows, the user's extra merges last
@@ -257,6 +260,8 @@ def read(*paths:str|Path, # files or folders, any supported format, mixed
     corpus = Corpus(recs, _notes(allnotes), dec, _report(list(stats.values()), recs, dec, allnotes))
     corpus.report['duplicate_partitions'] = nparts
     corpus.work, corpus.parts = work, _slices(recs, work/'records', part_rows)   # the records in order, in partitions for the later stages
+    clock['gather'] = time.perf_counter() - t0
+    corpus.timings = {k: round(v, 3) for k, v in clock.items()}   # seconds: parsing, duplicate search, gathering on the client
     return corpus
 
 def _slices(recs:pd.DataFrame, folder:Path, rows:int)->list[str]:
@@ -302,7 +307,10 @@ def embed(corpus:Corpus, # as returned by `read` (records in partitions)
           progress:bool=False, # progress bar
          )->list[dict]: # per partition: `path` of its `.npy` vectors, `kept` (rows with text)
     "Embed every partition of `corpus` on the workers, one model load per worker"
+    from paperlens.embed import load_model
     client = start(client, quiet=True)
+    if isinstance(model, str) and not Path(model).is_dir():   # 'static': distil it once here, into the shared cache, not in every worker at once
+        load_model(model, cache_dir=cache_dir or None)
     run = _run()
     futs = [client.submit(embed_part, p, str(Path(p).with_suffix('.npy')), model, cache_dir, key=f'embed-{i}-{run}', pure=False, retries=2)
             for i, p in enumerate(corpus.parts)]
@@ -354,7 +362,7 @@ def fit_topics(corpus:Corpus, # as returned by `read`
                **kwargs, # passed on to `paperlens.topics.Topics`
               ):
     "Topics of every record: a fit on a sample (all records when they fit), the rest assigned on the workers"
-    from paperlens.topics import Topics
+    from paperlens.topics import Topics, fit_topics as _fit_local
     from paperlens.embed import doc_texts
     recs = corpus.records
     texts = doc_texts(recs)
@@ -364,21 +372,24 @@ def fit_topics(corpus:Corpus, # as returned by `read`
     ids = recs['id'][keep].tolist()
     years = recs['year'][keep].tolist() if 'year' in recs else None
     m = sample or sample_size(E.shape[1])
+    if len(docs) <= m:    # the sample covers every paper: exactly the local `fit_topics`, with the workers' vectors
+        full = np.zeros((len(recs), E.shape[1]), np.float32); full[keep] = E
+        return _fit_local(recs, seed=seed, nr_topics=nr_topics, model=model, cache_dir=cache_dir, embeddings=full, **kwargs)
     t = Topics(seed=seed, nr_topics=nr_topics, model=model, cache_dir=cache_dir, **kwargs)
-    if len(docs) <= m:    # the sample covers every paper: exactly the local `fit_topics`
-        t.fit(docs, E, ids=ids, years=years)
-        t.quality_['skipped_ids'] = recs['id'][~keep].tolist()
-        return t
     idx = np.sort(np.random.default_rng(seed).choice(len(docs), m, replace=False))
+    t0 = time.perf_counter()
     t.fit([docs[i] for i in idx], E[idx], ids=[ids[i] for i in idx], years=None if years is None else [years[i] for i in idx])
     fitted = Path(corpus.work)/'topics-sample'
     t.save(fitted)
+    fit_s, t0 = time.perf_counter() - t0, time.perf_counter()
     client = start(client, quiet=True)
     run, futs = _run(), []
     for i, (p, v) in enumerate(zip(corpus.parts, vectors)):
         futs.append(client.submit(assign_part, str(fitted), p, v['path'], v['kept'], key=f'topics-{i}-{run}', pure=False, retries=2))
     done = _bar(futs, 'topics', progress)
+    assign_s, t0 = time.perf_counter() - t0, time.perf_counter()
     _combine(t, done, docs, E, ids, years, idx)
+    t.timings_ = dict(fit=round(fit_s, 3), assign=round(assign_s, 3), combine=round(time.perf_counter() - t0, 3))   # not saved: bundles stay byte-identical
     t.quality_.update(skipped_ids=recs['id'][~keep].tolist(), fit_sample=int(m), assigned=int(len(docs) - m))
     return t
 
@@ -421,26 +432,35 @@ def review(*paths:str|Path, # files or folders, any supported format
            fmt:str|None=None, # force one input format
            decisions=None, # duplicate-decision overrides file
            sample:int|None=None, # papers the topic model is fitted on (default: what memory allows)
-           work:str|Path|None=None, # folder for the partitioned dataset (default: a temporary folder, removed afterwards)
+           work:str|Path|None=None, # folder for the partitioned dataset, on storage every worker sees (default: `$PAPERLENS_WORK`, else a temporary folder; removed afterwards)
            progress:bool=True, # dashboard link and a progress bar per stage
            timings:dict|None=None, # filled with seconds per stage
+           summarizer=None, # a custom summarizer (see `paperlens.report.review`)
+           enrich:bool=False, # fill missing metadata from the web APIs first (see `paperlens.report.review`)
+           metadata=None, # a hand-filled metadata file, applied on every run
+           enrich_options:dict|None=None, # passed to `paperlens.enrich.enrich`
            **kw, # passed on to `paperlens.topics.Topics`
           ):
     "`paperlens.report.review` on a Dask cluster: the same bundle, each stage run in partitions on the workers"
     import shutil, sys, tempfile
     from paperlens.report import input_files, check_out, check_style, write_bundle, default_cache_dir, check_parsed, InputError, _settings
     input_files(*paths); check_out(out)
-    own = client is None and scheduler is None
+    own = client is None   # a client made here is closed here (and its LocalCluster, if it made one)
     client = start(client, scheduler, workers, quiet=not progress)
     tmp = work is None
-    work = Path(work or tempfile.mkdtemp(prefix='paperlens-dask-'))
+    work = Path(work or tempfile.mkdtemp(prefix='paperlens-dask-', dir=os.environ.get('PAPERLENS_WORK') or None))
     timings = {} if timings is None else timings
     clock = lambda k, t0: timings.__setitem__(k, round(time.perf_counter() - t0, 3))
     try:
         t0 = time.perf_counter()
         try: corpus = read(*paths, client=client, work=work, fmt=fmt, decisions=decisions, progress=progress)
         except (ValueError, FileNotFoundError) as e: raise InputError(str(e)) from None
-        check_parsed(corpus, paths); check_style(style, corpus); clock('ingest', t0)
+        check_parsed(corpus, paths)
+        if enrich or metadata is not None:   # on the client (API rate limits are per user); then the partitions again
+            from paperlens.enrich import enrich_corpus
+            corpus = enrich_corpus(corpus, enrich_apis=enrich, metadata=metadata, **(enrich_options or {}))
+            corpus.work, corpus.parts = work, _slices(corpus.records, work/'enriched', PART_ROWS)
+        check_style(style, corpus); clock('ingest', t0)
         t0 = time.perf_counter()
         cache = cache_dir if cache_dir is not None else default_cache_dir()
         from paperlens.onnx import choose_model
@@ -452,9 +472,11 @@ def review(*paths:str|Path, # files or folders, any supported format
         t = fit_topics(corpus, vecs, client, seed=seed, nr_topics=nr_topics, model=model, cache_dir=cache, sample=sample, progress=progress, **kw)
         clock('topics', t0)
         t0 = time.perf_counter()
-        settings = dict(_settings(style, seed, nr_topics, model, fmt, decisions, kw), engine='dask', embedding=why,
+        settings = dict(_settings(style, seed, nr_topics, model, fmt, decisions, kw), engine='dask',
                         workers=len(client.scheduler_info()['workers']))
-        b = write_bundle(corpus, t, out, list(paths), style, settings); clock('report', t0)
+        if enrich or metadata is not None: settings.update(enrich=bool(enrich), metadata=None if metadata is None else str(metadata))
+        b = write_bundle(corpus, t, out, list(paths), style, settings, **({'summarizer': summarizer} if summarizer is not None else {}))
+        clock('report', t0)
         return b
     finally:
         if tmp: shutil.rmtree(work, ignore_errors=True)

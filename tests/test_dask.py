@@ -76,8 +76,17 @@ def test_overrides_and_partitions(client, tmp_path):
     assert len(exact(loc.decisions)) >= 2
     pd.testing.assert_frame_equal(exact(dsk.decisions), exact(loc.decisions))   # exact pairs and overrides: always the local ones
 
+def shared_models(cache):
+    "A test cache folder that shares the distilled static model of the default cache (distilling it takes a minute)"
+    from paperlens.embed import load_model, CACHE_DIR
+    load_model('static')
+    cache.mkdir(parents=True, exist_ok=True)
+    if not (cache/'models').exists(): (cache/'models').symlink_to(CACHE_DIR/'models', target_is_directory=True)
+    return cache
+
 def test_topics_same_as_local(client, tmp_path):
     f = corpus_file(tmp_path/'export.jsonl')
+    shared_models(tmp_path/'cache')
     dsk = D.read(f, client=client, part_rows=40)
     vec = D.embed(dsk, client, model='static', cache_dir=tmp_path/'cache')
     assert len(vec) == len(dsk.parts) and (tmp_path/'cache'/'embeddings').is_dir()   # the shared cache was written
@@ -124,6 +133,7 @@ def test_worker_lost_during_embedding(client, tmp_path):
 
 def test_review_bundle_same_as_local(client, tmp_path, examples):
     from paperlens.report import review
+    shared_models(tmp_path/'cache')
     tm = {}
     D.review(examples, out=tmp_path/'dask', client=client, model='static', cache_dir=tmp_path/'cache', progress=False, timings=tm, stability_seeds=0)
     review(examples, out=tmp_path/'local', model='static', cache_dir=tmp_path/'cache', progress=False, stability_seeds=0)
@@ -133,3 +143,15 @@ def test_review_bundle_same_as_local(client, tmp_path, examples):
     for f in ('topic_info.csv', 'review.md', 'references.bib'):
         assert (tmp_path/'dask'/f).read_text() == (tmp_path/'local'/f).read_text(), f
     assert json.loads((tmp_path/'dask'/'manifest.json').read_text())['settings']['engine'] == 'dask'
+
+def test_cli_engine_dask(client, tmp_path):
+    from paperlens.cli import main
+    f = corpus_file(tmp_path/'export.jsonl', n=40)
+    shared_models(tmp_path/'cache')
+    rc = main(['review', str(f), '--out', str(tmp_path/'out'), '--engine', 'dask', '--scheduler', client.scheduler.address,
+               '--model', 'static', '--cache-dir', str(tmp_path/'cache'), '--quiet'])
+    assert rc in (0, 2) and (tmp_path/'out'/'report.html').exists()   # 2: the broken line makes the file "partly read"
+    man = json.loads((tmp_path/'out'/'manifest.json').read_text())
+    assert man['settings']['engine'] == 'dask' and man['settings']['workers'] == 2
+    assert len(pd.read_parquet(tmp_path/'out'/'topics.parquet')) == len(pd.read_parquet(tmp_path/'out'/'records.parquet'))
+    assert main(['review', str(f), '--out', str(tmp_path/'bad'), '--engine', 'spark', '--quiet']) == 1
