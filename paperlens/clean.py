@@ -113,11 +113,12 @@ def _wrapped(x):
     return True
 
 _PERCENT = re.compile(r'(?<!\\)%')   # a bare `%` in record text is a percent sign, never a LaTeX comment
+_SQRT_PAREN = re.compile(r'\\sqrt\s*(?=\()')   # `\sqrt(E)`, a root written without braces: pylatexenc would swallow the `(`
 
 def _latex(s):
     "LaTeX snippet `s` as Unicode text"
     conv, _ = _l2t()
-    out = conv.latex_to_text(_PERCENT.sub(r'\\%', _frac(s)))
+    out = conv.latex_to_text(_SQRT_PAREN.sub('√', _PERCENT.sub(r'\\%', _frac(s))))
     return re.sub(r'\s+', ' ', out).strip() if s.strip() == s else re.sub(r'\s+', ' ', out)
 
 def _is_math(body):

@@ -10,7 +10,7 @@ from pathlib import Path
 import pandas as pd
 from .records import Corpus, to_frame, new_note, atomic_write, dump_json
 from .parse import parse_file
-from .clean import repair
+from .clean import repair, repair_all, DERIVED
 from .dedupe import find_duplicates, apply_decisions, merge_groups, read_overrides, unique_ids
 
 # %% auto 0
@@ -68,7 +68,7 @@ def _reject(r:dict)->dict:
     return new_note(r.get('source_file') or '?', lines[0], 'rejected', 'record has no title, abstract, DOI or arXiv id', '', lines[-1])
 
 # %% ../nbs/03a_ingest.ipynb
-NOT_REPAIRS = {'year-from-arxiv'}   # logged derivations that do not make a record count as "repaired" in the report
+NOT_REPAIRS = {'year-from-arxiv', DERIVED}   # logged derivations (year from the arXiv id, the arXiv DOI) that do not make a record count as "repaired" in the report
 
 # %% ../nbs/03a_ingest.ipynb
 def _repair(r:dict)->dict:
@@ -77,6 +77,11 @@ def _repair(r:dict)->dict:
     except (Exception, RecursionError) as e:
         r['flags'] = list(r.get('flags') or []) + [f'repair-failed: "{type(e).__name__}: {str(e)[:120]}" (record kept as read)']
         return r
+
+def _repair_all(recs:list[dict])->list[dict]:
+    "`repair_all(recs)`: the corpus's own long words are not split as glue; should it fail as a whole, each record on its own (`_repair`)"
+    try: return repair_all(recs)
+    except (Exception, RecursionError): return [_repair(r) for r in recs]
 
 def read(*paths:str|Path,        # files or folders, any supported format, mixed
          fmt:str|None=None,       # force a format instead of sniffing each file
@@ -88,18 +93,22 @@ def read(*paths:str|Path,        # files or folders, any supported format, mixed
     files, notes = _files(paths)
     from tqdm.auto import tqdm
     bar = lambda it, **kw: tqdm(it, **kw) if progress else it
-    recs, stats = [], {n['file']: _stat(n['file'], None, None, None, 0, {'file': 1}) for n in notes if n['kind'] == 'file'}
+    raw, stats, parts = [], {n['file']: _stat(n['file'], None, None, None, 0, {'file': 1}) for n in notes if n['kind'] == 'file'}, []
     for f in bar(files, desc='reading', unit='file'):
-        p, name = parse_file(f, fmt), _show(f)
+        p = parse_file(f, fmt)
         kept = []
-        for r in bar(p.records, desc=f'repairing {f.name}', unit='record', leave=False, disable=len(p.records) < 1000):
+        for r in p.records:
             if _empty_record(r): p.notes.append(_reject(r))
-            else: kept.append(_repair(r))
+            else: kept.append(r)
+        parts.append((_show(f), p, len(raw), len(raw) + len(kept)))
+        raw += kept; notes += p.notes
+    recs = _repair_all(raw)   # the whole corpus at once: a long word it uses in two places is a word, not glue
+    for name, p, a, b in parts:
+        kept = recs[a:b]
         stats[name] = _stat(name, p.fmt, p.encoding, p.owner, p.seen, dict(sorted(Counter(n['kind'] for n in p.notes).items())),
                             rejected=sum(n['kind'] == 'rejected' for n in p.notes),
                             repaired=sum(any(e['kind'] not in NOT_REPAIRS for e in r['repairs']) for r in kept),
                             damaged=sum(any(str(x).startswith('undecodable-bytes') for x in r['flags']) for r in kept))
-        recs += kept; notes += p.notes
     if not recs: raise ValueError(_nothing_read(stats, notes))
     df = unique_ids(to_frame(recs))   # works kept apart under one DOI or arXiv id: decisions and overrides name each one
     if decisions is not None: read_overrides(decisions)   # a bad overrides file is the user's mistake: say so before any work

@@ -185,3 +185,39 @@ def test_file_order_never_changes_records(tmp_path):
     assert a.records.id.tolist() == b.records.id.tolist()
     assert a.records.drop(columns=['merged_from']).equals(b.records.drop(columns=['merged_from']))
     assert a.decisions[['id_a', 'id_b', 'action']].equals(b.decisions[['id_a', 'id_b', 'action']])
+
+def _ris(*recs):
+    return ''.join(f"TY  - JOUR\nTI  - {t}\n" + (f"AB  - {a}\n" if a else '') + (f"PY  - {y}\n" if y else '') + (f"UR  - https://arxiv.org/abs/{x}\n" if x else '') + "ER  - \n\n"
+                   for t, a, y, x in recs)
+
+def test_read_protects_the_corpus_words_across_files(tmp_path):
+    "`read` repairs the corpus as a whole (`repair_all`): a long token two records use is a word, not glue to split"
+    (tmp_path/'a.ris').write_text(_ris(('Kinetics of cytochromeoxidase', None, 2001, None)), encoding='utf-8')
+    (tmp_path/'b.ris').write_text(_ris(('Oxygen binding', 'cytochromeoxidase binds oxygen in the membrane', 2003, None)), encoding='utf-8')
+    c = read(tmp_path)
+    assert sorted(c.records.title) == ['Kinetics of cytochromeoxidase', 'Oxygen binding']
+    assert 'cytochromeoxidase binds' in c.records.abstract.dropna().iloc[0]
+    balanced(c)
+
+def test_one_failing_repair_costs_nothing(tmp_path, monkeypatch):
+    "A record whose repair raises is kept as read and flagged `repair-failed`; the others are still repaired, also if `repair_all` fails"
+    import paperlens.clean as clean, paperlens.ingest as ingest
+    real = clean._repair
+    monkeypatch.setattr(clean, '_repair', lambda r: (_ for _ in ()).throw(RuntimeError('boom')) if 'Boom' in (r.get('title') or '') else real(r))
+    (tmp_path/'a.ris').write_text(_ris(('Boom title', None, 2001, None), ('Fine  title with  spaces', None, 2002, None)), encoding='utf-8')
+    for broken in (False, True):
+        if broken: monkeypatch.setattr(ingest, 'repair_all', lambda recs: (_ for _ in ()).throw(MemoryError('all at once')))
+        c = read(tmp_path/'a.ris')
+        r = c.records.set_index('title')
+        assert any(str(f).startswith('repair-failed') for f in r.loc['Boom title', 'flags']), r.loc['Boom title', 'flags']
+        assert 'Fine title with spaces' in r.index and c.report['totals']['repaired'] == 1
+        balanced(c)
+
+def test_derived_arxiv_doi_is_not_a_repair(tmp_path):
+    "An arXiv record gets its DataCite DOI derived (`clean.DERIVED`): logged, but not counted as a repaired record"
+    from paperlens.clean import DERIVED
+    (tmp_path/'a.ris').write_text(_ris(('Clean title', 'A clean abstract.', 2024, '2401.00165')), encoding='utf-8')
+    c = read(tmp_path/'a.ris')
+    assert c.records.doi.iloc[0] == '10.48550/arxiv.2401.00165', c.records.iloc[0].to_dict()
+    assert any(e['kind'] == DERIVED for e in c.records.repairs.iloc[0])
+    assert c.report['totals']['repaired'] == 0 and c.report['files'][0]['repaired'] == 0
