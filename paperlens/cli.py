@@ -174,10 +174,13 @@ def review(inputs:_INPUTS,
            style:str='apa',      # citation style: apa, ieee, chicago-author-date, or a path to a .csl file
            seed:int=42,          # random seed: the same inputs and seed give a byte-identical bundle
            nr_topics:int=None,   # reduce to this many topics (default: as many as the data support)
-           model:str=None,       # a local sentence-transformers model folder (default: the packaged all-MiniLM-L6-v2)
+           model:str=None,       # 'minilm', 'onnx' (MiniLM on ONNX Runtime, int8), 'static' (fast) or a model folder; default MiniLM, the fast mode above 20,000 records when MiniLM would take over 5 min here
            cache_dir:str=None,   # embedding cache (default: $PAPERLENS_CACHE or ~/.cache/paperlens)
            fmt:str=None,         # force this input format instead of sniffing each file
            decisions:str=None,   # a duplicate-decisions file whose accept/reject overrides are re-applied
+           engine:str='local',   # 'local' (one process) or 'dask' (every stage in partitions on a Dask cluster)
+           scheduler:str=None,   # with --engine dask: address of a running Dask scheduler, e.g. tcp://10.0.0.5:8786
+           workers:int=None,     # with --engine dask: worker processes of a new local cluster (default: CPU count, at most 4)
            enrich:store_true=False, # fill missing metadata from arXiv, Crossref and OpenAlex first (uses the network; see `paperlens enrich`)
            api:_API=None,        # API base URLs for --enrich, NAME=URL
            mailto:str=None,      # contact address for --enrich (Crossref, OpenAlex)
@@ -188,7 +191,7 @@ def review(inputs:_INPUTS,
     "Run the whole review on INPUTS: records, topics, cited paragraphs, bibliography, report"
     from paperlens.report import review as _review
     b = _review(*inputs, out=out, style=style, seed=seed, nr_topics=nr_topics, model=model, cache_dir=cache_dir,
-                fmt=fmt, decisions=decisions, progress=not quiet,
+                fmt=fmt, decisions=decisions, progress=not quiet, engine=engine, scheduler=scheduler, workers=workers,
                 enrich=enrich, metadata=metadata, enrich_options=dict(apis=_apis(api), mailto=mailto, cache_dir=enrich_cache))
     c = b.counts
     _say(f"{c['included']} records from {len(c['files'])} files ({c['identified']} seen, {c['merged']} merged, "
