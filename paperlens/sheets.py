@@ -7,7 +7,7 @@ from __future__ import annotations
 import csv, io, re
 from .records import new_note
 from .formats import (Format, Parsed, _finish, _lines, _text, _rec, _loads, _first_line, _LineIndex, _arxiv_of, _doi, _doi_in, _page_range,
-                               _pages, _MONTHS, _month, split_arxiv, split_name, split_authors, split_date, fields_from_row, _col, _ALIAS)
+                               _pages, _MONTHS, _month, split_arxiv, split_name, split_authors, split_date, fields_from_row, _col, _ALIAS, _CSL_TYPE)
 from .apis import _inverted, _id_tail, _keys, _int, _OA_TYPE
 from .databases import _wos, _wos_names
 
@@ -71,12 +71,25 @@ _CSV_KNOWN = set(_ALIAS) | {_col(a) for a in _CSV_ALIAS} | {'ti', 'ab', 'au', 'a
     'start_page', 'ieee_terms', 'content_type', 'journal_volume', 'date_published'}   # column names that make a first line a table header
 _col_key = lambda c: ' '.join(re.sub(r'[\W_]+', ' ', str(c).lower()).split())
 
+_ENTRYTYPE = {'entrytype', 'entry type', 'bibtex type', 'item type', 'reference type'}   # the type column of a table from BibTeX, Zotero or EndNote
+_TYPE_OF = {**_CSL_TYPE, 'journalarticle': 'article-journal', 'conferencepaper': 'paper-conference', 'conferenceproceedings': 'paper-conference',
+            'booksection': 'chapter', 'preprint': 'article', 'webpage': 'webpage', 'bookchapter': 'chapter', 'magazinearticle': 'article-magazine'}
+
+def _type_of(v)->str|None:
+    "A BibTeX entry type (`inproceedings`) or a Zotero/EndNote item type (`Journal Article`) as the CSL type"
+    t = _text(v)
+    return t and _TYPE_OF.get(re.sub(r'[\W_]+', '', t.lower()), t)
+
 def _generic(header:list[str]):
     "A row mapper for a table with named columns, and the columns it does not read"
+    et = next((c for c in header if _col_key(c) in _ENTRYTYPE), None)
     ren = {c: _CSV_ALIAS[_col_key(c)] for c in header if _col_key(c) in _CSV_ALIAS and _CSV_ALIAS[_col_key(c)] not in header}
     mapped = {c: fields_from_row({ren.get(c, c): '2020'}) for c in header}
-    return (lambda r: fields_from_row({ren.get(k, k): v for k, v in r.items()})), [c for c in header if c and not mapped[c]], \
-           any(('title' in f or 'abstract' in f) for f in mapped.values())
+    def row(r):
+        f = fields_from_row({ren.get(k, k): v for k, v in r.items() if k != et})
+        if et and not f.get('type') and (t := _type_of(r.get(et))): f['type'] = t
+        return f
+    return row, [c for c in header if c and not mapped[c] and c != et], any(('title' in f or 'abstract' in f) for f in mapped.values())
 
 def _csv_mapper(header:list[str]):
     "(kind, row mapper, unread columns, whether a column gives the title or abstract) for a header"
@@ -184,6 +197,8 @@ def _rows(lines:list[str], delim:str, n:int, start:int=0):
             yield first, last, row, None
         else: return
 
+_NA_CELLS = {'nan', 'NaN', 'NAN', '<NA>', 'NaT', 'None', 'null', 'NULL'}   # missing values as pandas, Python or a database export write them
+
 def _row_note(name, first, last, why, text)->dict: return new_note(name, first, 'rejected', f"{name}:{first}: {why}", text, last)
 
 def _table(rows, header:list[str], name:str, fmt:str, lines:list[str]|None=None)->Parsed:
@@ -196,6 +211,7 @@ def _table(rows, header:list[str], name:str, fmt:str, lines:list[str]|None=None)
     for first, last, row, problem in rows:
         if problem: p.notes.append(_row_note(name, first, last, problem + '; the rows after it were still read', show(first, last, row))); continue
         if not row: continue
+        row = ['' if c.strip() in _NA_CELLS else c for c in row]   # what pandas writes for a missing value is an empty cell
         if not any(c.strip() for c in row): p.notes.append(new_note(name, first, 'noise', 'a row of empty cells', show(first, last, row), last)); continue
         flags = []
         if len(row) > n and any(c.strip() for c in row[n:]):
@@ -203,6 +219,8 @@ def _table(rows, header:list[str], name:str, fmt:str, lines:list[str]|None=None)
         elif len(row) < n: flags.append(f'csv-missing-fields: "{len(row)} fields under a {n}-field header; the last {n - len(row)} columns are empty"')
         try: f = {k: v for k, v in mapper(dict(zip(header, row))).items() if v not in (None, [], '')}
         except Exception as e: p.notes.append(_row_note(name, first, last, f"row could not be mapped ({type(e).__name__}: {e})", show(first, last, row))); continue
+        for k in ('volume', 'issue'):   # a number column pandas wrote as float: `12.0`
+            if isinstance(f.get(k), str) and re.fullmatch(r'\d+\.0', f[k]): f[k] = f[k][:-2]
         if f.get('pages'): f['pages'] = _page_range(f['pages'])
         if not any(f.get(k) for k in ('title', 'abstract', 'doi', 'arxiv_id')):
             p.notes.append(_row_note(name, first, last, "row has no title, abstract, DOI or arXiv id", show(first, last, row))); continue

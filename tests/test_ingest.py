@@ -221,3 +221,16 @@ def test_derived_arxiv_doi_is_not_a_repair(tmp_path):
     assert c.records.doi.iloc[0] == '10.48550/arxiv.2401.00165', c.records.iloc[0].to_dict()
     assert any(e['kind'] == DERIVED for e in c.records.repairs.iloc[0])
     assert c.report['totals']['repaired'] == 0 and c.report['files'][0]['repaired'] == 0
+
+def test_csv_from_pandas_has_no_nan_text(tmp_path):
+    "A CSV a script wrote with pandas (missing values as `nan`, BibTeX types in `ENTRYTYPE`) reads with empty fields as None and CSL types"
+    df = pd.DataFrame({'ENTRYTYPE': ['article', 'inproceedings'], 'title': ['Sparse retrieval at scale', 'Dense retrieval at scale'],
+                       'author': ['Smith, J.', 'Doe, A.'], 'year': [2020, 2021], 'volume': [12, None], 'pages': [None, '1--9'], 'doi': [None, '10.1/y']})
+    df.to_csv(tmp_path/'refs.csv', index=False, na_rep='nan')
+    c = read(tmp_path/'refs.csv')
+    r = c.records.set_index('title')
+    assert pd.isna(r.loc['Dense retrieval at scale', 'volume']) and pd.isna(r.loc['Sparse retrieval at scale', 'pages'])
+    assert r.loc['Sparse retrieval at scale', 'volume'] == '12' and r.loc['Dense retrieval at scale', 'pages'] == '1–9'
+    assert not c.records[['volume', 'pages', 'issue', 'doi']].isin(['nan', 'NaN']).any().any()
+    assert r.type.to_dict() == {'Sparse retrieval at scale': 'article-journal', 'Dense retrieval at scale': 'paper-conference'}
+    balanced(c)
