@@ -387,12 +387,15 @@ MARKUP_REPAIRS = ['html', 'latex', 'whitespace']   # names, venues, publishers, 
 _FIXES = {'html': fix_html, 'latex': fix_latex, 'footnote-marker': fix_footnotes,
           'hyphenation': fix_hyphenation, 'glued-words': split_glued, 'whitespace': fix_whitespace}
 
-_WORD = re.compile(r'(?<![\\\w<&/])[^\W_]{2,}')   # words of two letters or more, not LaTeX commands, tags or entities
+_WORD = re.compile(r'[^\W_]{2,}')   # words of two letters or more ...
+_NOT_WORDS = re.compile(r'&#?\w+;|</?[A-Za-z][^<>]*>|\\[A-Za-z]+')   # ... once entities, tags and LaTeX commands are gone
+
+def _words(s:str)->int: return len(_WORD.findall(_NOT_WORDS.sub(' ', s)))
 
 def _loses_words(before:str, after:str|None)->bool:
     "Does `after` have clearly fewer words than `before` (text lost, not markup removed)?"
-    if after is None: return bool(_WORD.search(before))
-    n, m = len(_WORD.findall(before)), len(_WORD.findall(after))
+    if after is None: return _words(before) > 0
+    n, m = _words(before), _words(after)
     return n - m > max(3, n // 10)
 
 @lru_cache(200_000)
