@@ -167,8 +167,9 @@ def project(res, targets=((1_000_000, 2, 8), (10_000_000, 16, 16)))->str:   # (r
     "Per-stage projection from the largest measured Dask run (CPU-bound stages scale with workers, client stages with records)"
     d = max((r for r in res if r['engine'] == 'dask'), key=lambda r: (r['seen'], r['n_workers']), default=None)   # the largest Dask run
     if d is None: return '_no Dask run to project from_'
-    n0, w0, s, ip, tp = d['seen'], d['n_workers'], d['seconds'], d.get('ingest_parts', {}), d.get('topic_parts', {})
-    rows = ['| stage | measured at %s records, %d worker(s) (s) | how it scales | %s |' % (f"{n0:,}", w0, ' | '.join(f"{n:,} records, {w} workers (s)" for n, w, _ in targets)),
+    n0, s, ip, tp = d['seen'], d['seconds'], d.get('ingest_parts', {}), d.get('topic_parts', {})
+    w0 = max(1, min(d['n_workers'], d.get('partitions') or 1))   # workers that had work: one partition keeps the others idle
+    rows = ['| stage | measured at %s records, %d busy worker(s) (s) | how it scales | %s |' % (f"{n0:,}", w0, ' | '.join(f"{n:,} records, {w} workers (s)" for n, w, _ in targets)),
             '|---|---|---|' + '---|' * len(targets)]
     fit = tp.get('fit', s['topics'])   # a run the sample covered whole: its whole topic stage stands for the fit
     model = [('parse + repair (workers)', ip.get('parse', s['ingest']), 'records / workers', lambda n, w, v, m: v * n / n0 * w0 / w),
