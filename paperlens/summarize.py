@@ -15,7 +15,7 @@ from fastcore.basics import patch
 from sklearn.cluster import AgglomerativeClustering
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 from .records import atomic_write, dump_json, to_frame
-from .cite import as_dicts, cite_keys, who, when, year_of, bibliography, write_references, suffixes
+from .cite import as_dicts, cite_keys, who, when, year_of, bibliography, write_references, suffixes, label, Citations
 from .escape import md_text, latex_text, file_label
 from .extract import (split_sentences, contribution, citing_sentence, damage, dangling, others_work, anaphora,
                                enumeration, whole_enumeration, glued_words, vocabulary, introduced_name, introduces, problem,
@@ -452,33 +452,38 @@ def verify(review:Review, # a review, from `summarize` or built by hand
                 results=results, table_cells=cells, works=works, failures=fails)
 
 # %% ../nbs/06_summarize.ipynb
-def _numbers(review):
-    return {i: n for n, i in enumerate(review.cited_ids(), 1)}
+def _citations(review, csl):
+    "The one `paperlens.cite.Citations` of the works `review` cites, in `csl` (numbered in order of first citation), built once per review and style"
+    ids = review.cited_ids()
+    memo = review.__dict__.setdefault('_cit', {})
+    key = (str(csl), tuple(ids), id(review.records))
+    if key not in memo:
+        pos = {i: n for n, i in enumerate(ids)}
+        recs = sorted((r for r in as_dicts(review.records) if r['id'] in pos), key=lambda r: pos[r['id']])
+        memo.clear()
+        memo[key] = Citations(recs, csl, keys={r['id']: review.keys[r['id']] for r in recs})
+    return memo[key]
 
 def _by_key(review):
     recs = {r['id']: r for r in as_dicts(review.records)}
     return {k: recs[i] for i, k in review.keys.items() if i in recs}
 
-def _cite(rec, narrative=True, style='author-year', number=None, suffix=''):
-    "`paperlens.cite.cite`, looked up when called (the citation chapter may re-export it)"
-    import paperlens.cite as pc
-    f = getattr(pc, 'cite', None)
-    try: ok = callable(f) and list(inspect.signature(f).parameters)[:2] == ['rec', 'narrative']
-    except (TypeError, ValueError): ok = False
-    if ok: return f(rec, narrative, style, number, suffix)
-    w, y = who(rec), when(rec) + ((('-' if when(rec) == 'n.d.' else '') + suffix) if suffix else '')
-    if style == 'numeric': return f'{w} [{number}]' if narrative else f'[{number}]'
-    return f'{w} ({y})' if narrative else f'({w}, {y})'
+def _named(rec):
+    "What names a work without authors in a numeric style's narrative citation ('HoPE [2]'); None when only an identifier would"
+    lab = label(rec)
+    return None if re.match(r'(?:arXiv|doi):|untitled record$', lab, re.I) else lab
 
-def _in_text(review, rec, narrative, numbers, sfx):
-    "The in-text citation of `rec` (plain text, not yet escaped)"
-    if review.style == 'numeric':
-        n = numbers[rec['id']]
-        return _cite(rec, True, 'numeric', n) if narrative else f'[{n}]'
-    return _cite(rec, narrative, suffix=(sfx or {}).get(rec['id'], ''))
+def _narrative(cit, rec, fmt, before=''):
+    """The narrative citation of `rec`: the style's own; in a numeric style a work without authors is named by its label
+    ('HoPE [2]'), else 'the work in [2]' (just '[2]' after 'of'/'by'): never 'arXiv:… [2]'"""
+    s = cit.cite(rec['id'], narrative=True, fmt=fmt)
+    if not cit.style.numeric or _list(rec.get('authors')): return s
+    esc = latex_text if fmt == 'tex' else md_text
+    if (name := _named(rec)): return f'{esc(name)} {s}'
+    return s if re.search(r'\b(?:of|by)\s*$', before) else f'the work in {s}'
 
-def _render(review, text, fmt, numbers, sfx=None, by_key=None):
-    "`text` with its citation marks rendered: Markdown (record text escaped) or LaTeX (natbib)"
+def _render(review, text, fmt, cit, by_key=None):
+    "`text` with its citation marks rendered by `cit` (a `Citations`): Markdown or LaTeX, record text escaped"
     by_key = by_key or _by_key(review)
     esc1 = latex_text if fmt == 'tex' else md_text
     def esc(x): return (' ' if x[:1].isspace() else '') + esc1(x) + (' ' if x[-1:].isspace() and x.strip() else '')
@@ -486,25 +491,35 @@ def _render(review, text, fmt, numbers, sfx=None, by_key=None):
     for m in _MARK.finditer(text):
         ks = _marked(m)
         if any(k not in by_key for k in ks): continue
-        out.append(esc(text[pos:m.start()])); pos = m.end()
-        if fmt == 'tex': out.append(('\\citep{%s}' if m[1] else '\\citet{%s}') % ','.join(ks))
-        elif review.style == 'numeric':
-            nums = [numbers[by_key[k]['id']] for k in ks]
-            out.append(md_text(f"[{', '.join(map(str, nums))}]" if m[1] else _in_text(review, by_key[ks[0]], True, numbers, sfx)))
-        elif m[1]: out.append(md_text('(' + '; '.join(_in_text(review, by_key[k], False, numbers, sfx)[1:-1] for k in ks) + ')'))
-        else: out.append(md_text(_in_text(review, by_key[ks[0]], True, numbers, sfx)))
+        out.append(esc(text[pos:m.start()]))
+        if m[1]: out.append(cit.cite([by_key[k]['id'] for k in ks], narrative=False, fmt=fmt))
+        else: out.append(_narrative(cit, by_key[ks[0]], fmt, text[pos:m.start()]))
+        pos = m.end()
     out.append(esc(text[pos:]) if text[pos:].strip() else '')
     s = re.sub(r' {2,}', ' ', ''.join(out)).strip()
     return s if re.match(r'\S*:', s) else s[:1].upper() + s[1:]   # a label may start the sentence; 'arXiv:…' keeps its case
 
+def _natbib(review, text, by_key):
+    "`text` with natbib citations (`\\citet{key}` narrative, `\\citep{a,b}` parenthetical), record text escaped"
+    def esc(x): return (' ' if x[:1].isspace() else '') + latex_text(x) + (' ' if x[-1:].isspace() and x.strip() else '')
+    out, pos = [], 0
+    for m in _MARK.finditer(text):
+        ks = _marked(m)
+        if any(k not in by_key for k in ks): continue
+        out.append(esc(text[pos:m.start()])); pos = m.end()
+        out.append(('\\citep{%s}' if m[1] else '\\citet{%s}') % ','.join(ks))
+    out.append(esc(text[pos:]) if text[pos:].strip() else '')
+    s = re.sub(r' {2,}', ' ', ''.join(out)).strip()
+    return s[:1].upper() + s[1:]
+
 _COLS = [('introduces', 'What it introduces'), ('problem', 'Problem or task'), ('evidence', 'Evidence')]
 
-def _md_table(review, p, numbers, sfx, by_key):
+def _md_table(review, p, cit, by_key):
     ids = {r['id']: r for r in by_key.values()}
     lines = ['| Work | ' + ' | '.join(c for _, c in _COLS) + ' |', '|' + '---|' * (len(_COLS) + 1)]
     for row in p.table:
         r = ids[row['id']]
-        work = md_text(_in_text(review, r, True, numbers, sfx)) + (' †' if missing_metadata(r) else '')
+        work = _narrative(cit, r, 'md', 'of') + (' †' if missing_metadata(r) else '')
         lines.append(f'| {work} | ' + ' | '.join(md_text(row.get(c)) if row.get(c) else '–' for c, _ in _COLS) + ' |')
     return lines
 
@@ -512,13 +527,11 @@ def _lines(ls): return f'line {ls[0]}' if len(set(ls)) == 1 else f"lines {ls[0]}
 
 @patch
 def to_markdown(self:Review,
-                 csl:str='apa', # CSL style of the bibliography: 'apa', 'ieee', 'chicago-author-date', a name or a .csl path
+                 csl:str='apa', # CSL style of the in-text citations and the bibliography: 'apa', 'ieee', 'chicago-author-date', a name or a .csl path
                  title:str='Related work', # top heading
                 )->str:
     "The review as Markdown: per section its paragraphs and comparison table; then the works with incomplete metadata and the bibliography"
-    nums = _numbers(self)
-    cited = self.records[self.records['id'].isin(nums)]
-    sfx, bk = suffixes(cited), _by_key(self)
+    cit, bk = _citations(self, csl), _by_key(self)
     rec = {r['id']: r for r in bk.values()}
     md = [f'# {md_text(title)}', '']
     for p in self.paragraphs:
@@ -526,13 +539,13 @@ def to_markdown(self:Review,
         para = []
         for s in p.sentences:
             if s.kind == 'group' and para: md += [' '.join(para), '']; para = []
-            para.append(_render(self, s.text, 'md', nums, sfx, bk))
+            para.append(_render(self, s.text, 'md', cit, bk))
         if para: md += [' '.join(para), '']
         if len(p.table) >= 1:
-            md += _md_table(self, p, nums, sfx, bk) + ['']
+            md += _md_table(self, p, cit, bk) + ['']
             if any(missing_metadata(rec[w['id']]) for w in p.table if w['id'] in rec):
                 md += ['† incomplete metadata: see “Works with incomplete metadata” below.', '']
-    inc = [(i, missing_metadata(rec[i])) for i in nums if i in rec and missing_metadata(rec[i])]
+    inc = [(i, missing_metadata(rec[i])) for i in self.cited_ids() if i in rec and missing_metadata(rec[i])]
     if inc:
         md += ['## Works with incomplete metadata', '',
                'These works are cited by the name their abstract introduces, a short label or their identifier, because their records lack what a citation needs. Complete their records (authors, title, year) before citing them.', '']
@@ -540,43 +553,47 @@ def to_markdown(self:Review,
             r = rec[i]
             where = (file_label(r['source_file'], name=True) if _str(r.get('source_file')) else '') + \
                     (', ' + _lines(_list(r.get('source_lines'))) if _list(r.get('source_lines')) else '')
-            md.append(f"- {md_text(_in_text(self, r, True, nums, sfx))}: no {md_text(', '.join(miss))} (" + (f'{md_text(where)}; ' if where else '') + f"record {md_text(i)})")
+            md.append(f"- {_narrative(cit, r, 'md', 'of')}: no {md_text(', '.join(miss))} (" + (f'{md_text(where)}; ' if where else '') + f"record {md_text(i)})")
         md.append('')
-    entries = bibliography(cited, csl, with_ids=True)
     md += ['## References', '']
-    clean = lambda e: md_text(re.sub(r'^\[\d+\]\s*', '', e))
-    if self.style == 'numeric':
-        md += [f'\\[{nums[i]}\\] {clean(e)}\n' for i, e in sorted(entries, key=lambda e: nums[e[0]])]
-    else: md += [f'- {clean(e)}' for _, e in entries]
+    entries = cit.bibliography('md') if self.cited_ids() else []
+    md += [f'{e}\n' for _, e in entries] if cit.style.numeric else [f'- {e}' for _, e in entries]
     return '\n'.join(md) + '\n'
 
 @patch
 def to_latex(self:Review,
               title:str='Related work', # section title
-              bib:str='references', # name of the .bib file, without extension
+              bib:str='references', # name of the .bib file, without extension (natbib only)
+              csl:str='apa', # CSL style of the citations and the reference list (ignored with `natbib`)
+              natbib:bool=False, # cite with natbib (`\citet`/`\citep`, `\bibliography{bib}`) instead of the style's own text
              )->str:
-    "The review as a LaTeX document citing with natbib, a `tabular` comparison per section"
+    "The review as a LaTeX document: citations and reference list in the CSL style (or natbib), a `tabular` comparison per section"
     num, bk = self.style == 'numeric', _by_key(self)
     rec = {r['id']: r for r in bk.values()}
-    tex = ['\\documentclass{article}', '\\usepackage[T1]{fontenc}', '\\usepackage[utf8]{inputenc}',
-           f"\\usepackage[{'numbers' if num else 'authoryear'}]{{natbib}}", '\\usepackage{url}', '', '\\begin{document}', '',
-           f'\\section*{{{latex_text(title)}}}', '']
+    cit = None if natbib else _citations(self, csl)
+    pkg = [f"\\usepackage[{'numbers' if num else 'authoryear'}]{{natbib}}"] if natbib else []
+    tex = ['\\documentclass{article}', '\\usepackage[T1]{fontenc}', '\\usepackage[utf8]{inputenc}', *pkg,
+           '\\usepackage{url}', '', '\\begin{document}', '', f'\\section*{{{latex_text(title)}}}', '']
     for p in self.paragraphs:
         tex += [f'\\subsection*{{{latex_text(p.name)}}}']
         para = []
         for s in p.sentences:
             if s.kind == 'group' and para: tex += [' '.join(para), '']; para = []
-            para.append(_render(self, s.text, 'tex', {}, by_key=bk))
+            para.append(_natbib(self, s.text, bk) if natbib else _render(self, s.text, 'tex', cit, bk))
         if para: tex += [' '.join(para), '']
         if p.table:
             tex += ['\\begin{table}[ht]', '\\small', '\\begin{tabular}{p{0.17\\linewidth}p{0.22\\linewidth}p{0.22\\linewidth}p{0.3\\linewidth}}',
                     '\\hline', 'Work & ' + ' & '.join(latex_text(c) for _, c in _COLS) + ' \\\\', '\\hline']
             for row in p.table:
-                k = self.keys[row['id']]
+                work = f'\\citet{{{self.keys[row["id"]]}}}' if natbib else _narrative(cit, rec[row['id']], 'tex', 'of')
                 mark = '$^\\dagger$' if missing_metadata(rec[row['id']]) else ''
-                tex.append(f'\\citet{{{k}}}{mark} & ' + ' & '.join(latex_text(row.get(c)) if row.get(c) else '--' for c, _ in _COLS) + ' \\\\')
+                tex.append(f'{work}{mark} & ' + ' & '.join(latex_text(row.get(c)) if row.get(c) else '--' for c, _ in _COLS) + ' \\\\')
             tex += ['\\hline', '\\end{tabular}', f'\\caption{{{latex_text(p.name)}: the works compared}}', '\\end{table}', '']
-    tex += [f"\\bibliographystyle{{{'unsrtnat' if num else 'plainnat'}}}", f'\\bibliography{{{bib}}}', '', '\\end{document}']
+    if natbib: tex += [f"\\bibliographystyle{{{'unsrtnat' if num else 'plainnat'}}}", f'\\bibliography{{{bib}}}', '']
+    else:
+        tex += ['\\section*{References}', '']
+        for _, e in (cit.bibliography('tex') if self.cited_ids() else []): tex += ['\\noindent\\hangindent=1.5em ' + e, '']
+    tex += ['\\end{document}']
     return '\n'.join(tex) + '\n'
 
 # %% ../nbs/06_summarize.ipynb
@@ -584,15 +601,15 @@ def write_review(records:pd.DataFrame|list, # records table (`COLUMNS`) or list 
                  assignments:pd.DataFrame, # topic of each record: `id, topic, probability`
                  topic_info:pd.DataFrame, # one row per topic: `topic, name, count, words, representative_ids`
                  out_dir:str|Path, # folder to write into (created if missing)
-                 style:str='apa', # CSL style of the bibliography in review.md
-                 cite:str='author-year', # in-text citations: 'author-year' or 'numeric'
+                 style:str='apa', # CSL style of the citations and bibliography in review.md and review.tex
+                 cite:str='author-year', # 'author-year' or 'numeric': `Review.style` (natbib's mode in `to_latex(natbib=True)`); the CSL `style` decides the in-text form
                  **kwargs, # passed to `summarize` (`summarizer`, `per`, `per_topic`, `embeddings`)
                 )->dict:    # {'md', 'tex', 'bib', 'ris', 'json', 'verification'}: paths written
     "Write the cited review of `records` and its reference files into `out_dir`"
     review = summarize(records, assignments, topic_info, style=cite, **kwargs)
     out = Path(out_dir)
     paths = {'md': atomic_write(out/'review.md', review.to_markdown(style)),
-             'tex': atomic_write(out/'review.tex', review.to_latex())}
+             'tex': atomic_write(out/'review.tex', review.to_latex(csl=style))}
     paths.update(write_references(review.records, out))
     paths['verification'] = atomic_write(out/'verification.json', dump_json(review.verification))
     return paths

@@ -96,7 +96,10 @@ def test_markdown_and_latex(review):
     assert md.count('\n## ') == len(rv.paragraphs) + 2 and '## References' in md and '## Works with incomplete metadata' in md
     assert md.count('| Work | What it introduces | Problem or task | Evidence |') == len(rv.paragraphs)
     assert '@' not in re.sub(r'\S+@\S+', '', md.split('## References')[0])   # every citation mark rendered
-    tex = rv.to_latex()
+    tex = rv.to_latex()      # the style's own citations and reference list, in LaTeX
+    assert tex.count('\\hangindent') == len(rv.cited_ids()) and '@' not in tex.split('\\section*{References}')[0]
+    assert tex.count('\\begin{tabular}') == len(rv.paragraphs) and '\\cite' not in tex
+    tex = rv.to_latex(natbib=True)
     keys = set(rv.keys.values())
     cited = {k for g in re.findall(r'\\cite[tp]\{([^}]+)\}', tex) for k in g.split(',')}
     assert cited and cited <= keys
@@ -129,3 +132,97 @@ def test_write_review_same_bytes_across_processes(examples, tmp_path, style, cit
     md = outs[0]['review.md'].decode()
     plain = md.replace('\\', '')   # whatever md_text escapes
     if cite == 'numeric': assert re.search(r'^\[1\] ', plain, flags=re.M) and '[1]' in plain.split('## References')[0]
+
+# In-text citations in review.md come from the CSL style (issue 12): one `Citations` per review, every citation through it
+from paperlens.records import to_frame
+
+def _au(*names): return [dict(family=f, given=g) for f, g in names]
+
+def _styled_review():
+    "Namesakes and a run of numbers: C. Zheng et al. twice in 2024, Z. Zheng et al. once, ten more works, an arXiv-only one"
+    zc = _au(('Zheng', 'Chuanyang'), ('Xie', 'Enze'), ('Li', 'Zhenguo'))
+    zz = _au(('Zheng', 'Zangwei'), ('Ren', 'Xiaozhe'), ('You', 'Yang'))
+    recs = [dict(id='a', title='Beta attention for long inputs', authors=zc, year=2024, abstract='We propose Beta.'),
+            dict(id='b', title='Alpha attention for short inputs', authors=zc, year=2024, abstract='We propose Alpha.'),
+            dict(id='c', title='Gamma optimisers at scale', authors=zz, year=2024, abstract='We propose Gamma.')]
+    recs += [dict(id=f'n{i}', title=f'Work number {i} on topic', authors=_au((f'Author{chr(65 + i)}', 'Ann'), ('Other', 'Bob')),
+                  year=2010 + i, abstract='We study it.') for i in range(10)]
+    recs += [dict(id='x', arxiv_id='2305.14202', abstract='Many positional encodings are designed for this.')]
+    df = to_frame(recs)
+    keys = dict(zip(df['id'], cite_keys(df)))
+    k = lambda i: keys[i]
+    sents = [Sentence(f"@{k(i)} studies {t.split()[0]}.", [i], 'custom') for i, t in (('a', 'Beta'), ('b', 'Alpha'), ('c', 'Gamma'))]
+    sents += [Sentence('Attention ' + '[' + '; '.join(f'@{k(i)}' for i in ('a', 'b', 'c')) + '].', ['a', 'b', 'c'], 'custom'),
+              Sentence('Many works ' + '[' + '; '.join(f'@{k(f"n{i}")}' for i in range(10)) + '].', [f'n{i}' for i in range(10)], 'custom'),
+              Sentence(f'@{k("x")} presents positional encodings.', ['x'], 'custom')]
+    return Review([Paragraph(0, 'Attention', sents)], df, keys)
+
+def _text(md): return md.split('## References')[0].replace('\\', '')
+def _refs(md): return md.split('## References')[1].replace('\\', '')
+
+def test_chicago_in_text_has_no_comma_before_the_year():
+    md = _styled_review().to_markdown('chicago-author-date')
+    text = _text(md)
+    assert re.search(r'\(Zheng et al\. 2024[a-z]?; ', text) or re.search(r'Zheng et al\. 2024', text), text
+    assert not re.findall(r'et al\.,\s*(?:\d{4}|n\.d\.)', text), text       # "(Zheng et al., 2024)" is APA's, not Chicago's
+    assert not re.findall(r'\([^()]*\b[A-Za-z][A-Za-z.]*, (?:\d{4}|n\.d\.)', text), text   # no "Other, 2010" either
+    assert 'C. Zheng et al. 2024a, 2024b; Z. Zheng et al. 2024' in text      # namesakes told apart, one author list's years together
+
+def test_apa_letters_agree_between_text_and_bibliography():
+    md = _styled_review().to_markdown('apa')
+    text, refs = _text(md), _refs(md)
+    in_text = dict((w, y) for y, w in re.findall(r'\((\d{4}[a-z]?)\) studies (\w+)', text))
+    assert set(in_text) == {'Alpha', 'Beta', 'Gamma'}, text
+    in_bib = {}
+    for e in refs.split('\n'):
+        for w in in_text:
+            if f'{w} attention' in e or f'{w} optimisers' in e: in_bib[w] = re.search(r'\((\d{4}[a-z]?)\)', e)[1]
+    assert in_text == in_bib, (in_text, in_bib)
+    assert in_text['Alpha'] == '2024a' and in_text['Beta'] == '2024b'     # a/b in the bibliography's (title) order
+    assert in_text['Gamma'] == '2024'                                    # Z. Zheng is not in C. Zheng's series
+    paren = re.search(r'Attention \(([^)]*)\)', text)[1]
+    assert '2024a, 2024b' in paren or '2024a, b' in paren, paren          # one author list, its years together
+
+def test_ieee_narrative_and_ranges():
+    md = _styled_review().to_markdown('ieee')
+    text = _text(md)
+    assert not re.search(r'(?:arXiv|doi):\S+ \[\d+\]', text), text          # never "arXiv:2305.14202 [14] presents"
+    assert re.search(r'Zheng et al\. \[\d+\] studies', text), text
+    assert re.search(r'(?:The work in|Positional encodings) \[\d+\] presents', text), text
+    assert re.search(r'Many works \[4\]–\[13\]\.', text), text
+    assert re.search(r'Attention \[1\]–\[3\]\.', text), text
+    nums = [int(n) for n in re.findall(r'^\[(\d+)\] ', _refs(md), flags=re.M)]
+    assert nums == list(range(1, 15))
+
+def _runs(text):
+    "Runs of three or more consecutive numbers written out one by one ('[4], [5], [6]') in a numeric text"
+    bad = []
+    for m in re.finditer(r'\[\d+\](?:–\[\d+\])?(?:, \[\d+\](?:–\[\d+\])?)+', text):
+        items = re.findall(r'\[(\d+)\](–)?', m[0])
+        single = [int(n) if not dash else None for n, dash in items]
+        for j in range(len(single) - 2):
+            a, b, c = single[j:j + 3]
+            if None not in (a, b, c) and b == a + 1 and c == b + 1: bad.append(m[0])
+    return bad
+
+def test_runs_counter_has_teeth():
+    assert _runs('see [4], [5], [6].') and not _runs('see [4]–[6], [8], [9].')
+
+def test_ieee_on_seeds(review):
+    rv, _, _ = review
+    md = rv.to_markdown('ieee')
+    text = _text(md)
+    assert not re.search(r'(?:arXiv|doi):\S+ \[\d+\]', text)
+    assert not _runs(text), _runs(text)[:3]
+    assert '–[' in text
+    assert set(re.findall(r'\[(\d+)\]', text)) <= set(re.findall(r'^\[(\d+)\] ', _refs(md), flags=re.M))
+    assert md == rv.to_markdown('ieee')      # same bytes on rerun
+
+@pytest.mark.slow
+def test_chicago_and_apa_on_seeds(review):
+    rv, _, _ = review
+    text = _text(rv.to_markdown('chicago-author-date'))
+    assert 'et al. ' in text and not re.findall(r'et al\.,\s*(?:\d{4}|n\.d\.)', text)
+    md = rv.to_markdown('apa')
+    letters = set(re.findall(r'(?:\d{4}|n\.d\.-?)([a-z])\b', _text(md)))
+    assert letters <= set(re.findall(r'(?:\d{4}|n\.d\.-?)([a-z])\b', _refs(md)))
