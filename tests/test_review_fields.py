@@ -42,7 +42,8 @@ def done_counts(md:str, records:pd.DataFrame, review=None)->dict:
         elif l.startswith('| ') and not l.startswith('| Work |'): rows[sec] += 1
     out = dict(sections=len(headings), keyword_pair_headings=sum(' · ' in h for h in headings), abstract_word_labels=len(abstract_labels),
                glued_words=len(glued), damaged_sentences=len(damaged), dangling_openers=len(dangling_), sentences=len(sents),
-               multi_citation_sentences=sum(len(re.findall(r';', ''.join(re.findall(r'\([^()]*\d{4}[^()]*\)|\([^()]*n\.d\.[^()]*\)', s)))) >= 1 for s in sents),
+               multi_citation_sentences=sum(len(re.findall(r';', ''.join(re.findall(r'\([^()]*\d{4}[^()]*\)|\([^()]*n\.d\.[^()]*\)', s)))) >= 1
+                                           or bool(re.search(r'\[\d+\](?:–|,\s*)\[\d+\]', s)) for s in sents),   # numeric styles: '[2], [5]' or '[9]–[12]'
                max_table_rows=max(rows.values(), default=0), sections_with_table_of_2=sum(v >= 2 for v in rows.values()),
                examples=dict(glued=glued[:5], dangling=dangling_[:3], damaged=damaged[:3], labels=abstract_labels[:3]))
     if review is not None:
@@ -96,6 +97,19 @@ def test_review_on_other_fields(field):
     assert all(len(p.groups) >= 1 and p.table for p in rv.paragraphs)
     assert md == summarize(recs, asg, info).to_markdown()      # same bytes on rerun
 
+def test_review_in_other_styles(field):
+    "The same review cited in IEEE and Chicago author-date still meets the counts; IEEE never names a work by its identifier"
+    from paperlens.summarize import summarize
+    name, recs = field
+    asg, info = _topics(recs)
+    rv = summarize(recs, asg, info)
+    for st in ('ieee', 'chicago-author-date'):
+        md = rv.to_markdown(st)
+        assert_done(done_counts(md, recs, rv))
+        body = _plain(_body(md))
+        assert not re.search(r'(?:arXiv|doi):\S+ \[\d+\]', body) and not re.search(r'et al\.,\s*(?:\d{4}|n\.d\.)', body)
+        assert md == rv.to_markdown(st)
+
 def test_counts_catch_defects(field):
     "The counter itself has teeth: each defect put into a review.md is counted"
     name, recs = field
@@ -104,6 +118,7 @@ def test_counts_catch_defects(field):
     c = done_counts(md, recs)
     assert c['keyword_pair_headings'] == 1 and c['dangling_openers'] == 1 and c['glued_words'] == 1 and c['abstract_word_labels'] == 1
     assert c['multi_citation_sentences'] == 0 and c['max_table_rows'] == 0
+    assert done_counts('# R\n\n## A\n\nWork on X \\[1\\]–\\[3\\] is cited. One \\[4\\] alone.\n', recs)['multi_citation_sentences'] == 1
 
 @pytest.mark.slow
 @pytest.mark.parametrize('name', sorted(CORPORA) + ['examples'])
