@@ -33,14 +33,14 @@ KEEP = '<!-- read profile: benchmarks/profile_read.py -->'
 PAPERLENS_CHILD = r"""
 import sys, time, json, resource
 from paperlens.parse import parse_file
-from paperlens.clean import repair
+from paperlens.clean import repair_all
 from paperlens.records import to_frame
-from paperlens.dedupe import find_duplicates, merge_groups
+from paperlens.dedupe import find_duplicates, merge_groups, unique_ids
 import rapidfuzz, scipy.sparse
 def cpu(): r, c = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN); return r.ru_utime + r.ru_stime + c.ru_utime + c.ru_stime
 t, c = time.perf_counter(), cpu()
 p = parse_file(sys.argv[1])
-df = to_frame([repair(r) for r in p.records])
+df = unique_ids(to_frame(repair_all(p.records)))   # as `read` does
 dec = find_duplicates(df)
 groups = [[df.source_key[k]] + [df.source_key[i] for i in rest] for k, rest in merge_groups(df, dec) if rest]
 dt, dc = time.perf_counter() - t, cpu() - c
