@@ -587,7 +587,7 @@ def to_latex(self:Review,
             for row in p.table:
                 work = f'\\citet{{{self.keys[row["id"]]}}}' if natbib else _narrative(cit, rec[row['id']], 'tex', 'of')
                 mark = '$^\\dagger$' if missing_metadata(rec[row['id']]) else ''
-                tex.append(f'{work}{mark} & ' + ' & '.join(latex_text(row.get(c)) if row.get(c) else '--' for c, _ in _COLS) + ' \\\\')
+                tex.append(f"{'{}' if work.startswith('[') else ''}{work}{mark} & " + ' & '.join(latex_text(row.get(c)) if row.get(c) else '--' for c, _ in _COLS) + ' \\\\')
             tex += ['\\hline', '\\end{tabular}', f'\\caption{{{latex_text(p.name)}: the works compared}}', '\\end{table}', '']
     if natbib: tex += [f"\\bibliographystyle{{{'unsrtnat' if num else 'plainnat'}}}", f'\\bibliography{{{bib}}}', '']
     else:

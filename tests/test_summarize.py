@@ -217,6 +217,9 @@ def test_ieee_on_seeds(review):
     assert '–[' in text
     assert set(re.findall(r'\[(\d+)\]', text)) <= set(re.findall(r'^\[(\d+)\] ', _refs(md), flags=re.M))
     assert md == rv.to_markdown('ieee')      # same bytes on rerun
+    tex = rv.to_latex(csl='ieee')
+    assert '–[' in tex and not re.search(r'(?:arXiv|doi):\S+ \[\d+\]', tex)
+    assert not re.search(r'\\\\\s*\[', tex)        # a table row opening '[5]' after '\\' would read as '\\[<length>]'
 
 @pytest.mark.slow
 def test_chicago_and_apa_on_seeds(review):
@@ -226,3 +229,20 @@ def test_chicago_and_apa_on_seeds(review):
     md = rv.to_markdown('apa')
     letters = set(re.findall(r'(?:\d{4}|n\.d\.-?)([a-z])\b', _text(md)))
     assert letters <= set(re.findall(r'(?:\d{4}|n\.d\.-?)([a-z])\b', _refs(md)))
+
+def test_ieee_work_known_only_by_its_identifier():
+    "Numeric style, a work with nothing but an arXiv id: 'the work in [2]' in a sentence, '[2]' in its table row, and review.tex still reads"
+    recs = to_frame([dict(id='a', title='Alpha attention', authors=_au(('Zheng', 'Chuanyang'), ('Xie', 'Enze')), year=2024, abstract='We propose Alpha.'),
+                     dict(id='y', arxiv_id='2401.00001')])
+    keys = dict(zip(recs['id'], cite_keys(recs)))
+    rv = Review([Paragraph(0, 'Attention', [Sentence(f"@{keys['a']} propose Alpha.", ['a'], 'custom'),
+                                            Sentence(f"Alpha is compared with @{keys['y']}.", ['y'], 'custom'),
+                                            Sentence(f"@{keys['y']} studies attention.", ['y'], 'custom')],
+                          table=[dict(id='y', introduces=None, problem=None, evidence=None), dict(id='a', introduces='Alpha', problem=None, evidence=None)])],
+                recs, keys)
+    text = _text(rv.to_markdown('ieee'))
+    assert 'Zheng and Xie [1] propose Alpha.' in text, text
+    assert 'Alpha is compared with the work in [2].' in text and 'The work in [2] studies attention.' in text, text
+    assert '| [2] †' in text and 'arXiv:2401.00001 [2]' not in text, text
+    tex = rv.to_latex(csl='ieee')
+    assert '{}[2]$^\\dagger$ &' in tex and not re.search(r'\\\\\s*\[', tex)
