@@ -11,14 +11,16 @@ __version__ = "0.1.0"
 # %% ../nbs/index.ipynb
 _lazy = dict(read='ingest', write_ingest='ingest', Corpus='records', repair='clean', find_duplicates='dedupe',
              embed='embed', load_model='embed', fit_topics='topics', Topics='topics', summarize='summarize', verify='summarize',
-             cite='cite', bibliography='cite', review='report', write_bundle='report', load='report', Bundle='report')  # name -> module; keeps `import paperlens` fast (no torch until needed)
+             cite='cite', bibliography='cite', review='report', write_bundle='report', load='report', Bundle='report',
+             Citations='cite', enrich='enrich', enrich_corpus='enrich')  # name -> module; keeps `import paperlens` fast (no torch until needed)
 
 def __getattr__(name):
     if name in _lazy:
         import importlib
         return getattr(importlib.import_module(f'paperlens.{_lazy[name]}'), name)
     if name in ('records', 'parse', 'formats', 'clean', 'dedupe', 'ingest', 'embed', 'topics', 'quality', 'figures',
-                'extract', 'summarize', 'cite', 'report', 'cli'):
+                'extract', 'summarize', 'cite', 'report', 'cli', 'escape', 'pages', 'managers', 'databases', 'apis', 'sheets',
+                'onnx', 'enrich', 'render', 'distributed'):
         import importlib
         return importlib.import_module(f'paperlens.{name}')
     raise AttributeError(f"module 'paperlens' has no attribute {name!r}")
