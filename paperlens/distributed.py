@@ -123,12 +123,13 @@ def read_part(c:dict, # a piece from `chunks`
               path:str, # Parquet file to write its records to
              )->dict: # per-piece accounting, notes, ids and blocking keys
     "Parse, reject and repair the records of one piece as `paperlens.ingest.read` does; the task behind `read` on Dask"
-    from paperlens.ingest import _empty_record, _reject, _repair, _show, NOT_REPAIRS
+    from paperlens.ingest import _empty_record, _reject, _repair_all, _show, NOT_REPAIRS
     p = _parse_chunk(c)
     kept, rejects = [], []
     for r in p.records:
         if _empty_record(r): rejects.append(_reject(r))
-        else: kept.append(_repair(r))
+        else: kept.append(r)
+    kept = _repair_all(kept)   # as `read` does; on Dask a long word is protected from the glue splitter by the words of its own piece
     df = to_frame(kept)
     write_parquet(df, path)
     notes = p.notes + rejects
@@ -166,14 +167,14 @@ def dedupe_part(paths:list, # Parquet pieces written by `read_part`, in input or
                 out:str, # Parquet file for the merged records
                )->dict: # decisions and merge groups, in global row numbers
     "Find and merge the duplicates among the rows of one partition with `paperlens.dedupe`; the task behind `read` on Dask"
-    from paperlens.dedupe import find_duplicates, merge_groups, apply_decisions
+    from paperlens.dedupe import find_duplicates, merge_groups, apply_decisions, unique_ids
     frames, glob = [], []
     for p, r, o in zip(paths, rows, offsets):
         if r is not None and not len(r): continue
         d = read_parquet(p)
         idx = np.arange(len(d)) if r is None else np.asarray(r) - o
         frames.append(d.iloc[idx]); glob.append(idx + o)
-    df = pd.concat(frames, ignore_index=True) if frames else to_frame([])
+    df = unique_ids(pd.concat(frames, ignore_index=True)) if frames else to_frame([])   # records sharing an id meet in one partition (blocking), so their ids come out as in `read`
     g = np.concatenate(glob) if glob else np.zeros(0, np.int64)
     dec = find_duplicates(df, overrides=overrides)
     groups = merge_groups(df, dec)
