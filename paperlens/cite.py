@@ -4,9 +4,9 @@
 
 # %% ../nbs/07_cite.ipynb 3
 from __future__ import annotations
-import copy, html, io, re, unicodedata, warnings
+import copy, html, io, re, unicodedata, warnings, weakref
 from collections import defaultdict
-from functools import lru_cache
+from functools import lru_cache, cmp_to_key
 from pathlib import Path
 from urllib.parse import quote
 import pandas as pd
@@ -301,6 +301,29 @@ class _Style:
                 # the names of a citation, for narrative citations in numeric styles: the style's own locale and names
                 self.names = CitationStylesStyle(io.BytesIO(_NAMES_STYLE.format(locale=self.locale).encode()), validate=False) if self.numeric else None
         except Exception as e: raise ValueError(f"{path}: not a usable CSL style ({type(e).__name__}: {str(e)[:120]})") from None
+        for csl in (self.csl, self.names): _index_macros(csl)
+        self.sort_keys = [(k, k.get('sort', 'ascending').lower() == 'descending') for k in self.csl.root.citation.sort.findall('cs:key', self.csl.root.nsmap)] if self.sorted else []
+
+# citeproc-py finds a macro by an XPath search from the style's root on every use (`get_macro`), and asks for it again at
+# every render (`calls_variable`): two thirds of its time. The macros of a style we load are indexed by name once; the
+# lookup returns the same element the search would (the first macro of that name), and any other root is searched as before.
+_MACROS = weakref.WeakValueDictionary()   # id(style root) -> the CitationStylesStyle holding it
+
+def _index_macros(csl):
+    if csl is None: return
+    csl._macros = {}
+    for m in csl.root.findall(_CSL + 'macro'): csl._macros.setdefault(m.get('name'), m)
+    _MACROS[id(csl.root)] = csl
+    from citeproc.model import CitationStylesElement
+    if not getattr(CitationStylesElement.get_macro, '_indexed', False):
+        search = CitationStylesElement.get_macro
+        def get_macro(self, name):
+            root = self.get_root()
+            csl = _MACROS.get(id(root))
+            if csl is not None and csl.root is root and name in csl._macros: return csl._macros[name]
+            return search(self, name)
+        get_macro._indexed = True
+        CitationStylesElement.get_macro = get_macro
 
 _NAMES_STYLE = '''<style xmlns="http://purl.org/net/xbiblio/csl" class="in-text" version="1.0" default-locale="{locale}">
 <info><title>names</title><id>names</id><updated>2024-01-01T00:00:00+00:00</updated></info>
@@ -414,6 +437,19 @@ def _initialled(it):
     return dict(it, author=[first] + au[1:])
 
 # %% ../nbs/07_cite.ipynb
+def _compare(a, b, desc):
+    "citeproc-py's order of two items by their sort keys `a` and `b`: missing keys last, text without case, numbers as numbers"
+    for l, r, d in zip(a, b, desc):
+        if l is not None and r is not None:
+            try: l, r = str(l.lower()), str(r.lower())
+            except AttributeError: pass
+            try: l, r = int(str(l)), int(str(r))
+            except ValueError: pass
+            if (res := (l > r) - (l < r)): return -res if d else res
+        elif l is not None: return -1
+        elif r is not None: return 1
+    return 0
+
 class Citations:
     "In-text citations and the bibliography of `records` in one CSL style, formatted by citeproc-py"
     def __init__(self,
@@ -440,7 +476,7 @@ class Citations:
         self._cit = self._bib if self.style.numeric else self._build(
             [*self._intext.values(), *(dict(it, id=it['id'] + '-sentinel', issued={'date-parts': [[_SENTINEL]]})
                                        for it in (({k: v for k, v in it.items() if k != 'year-suffix'}) for it in self._intext.values()))], sort=False)
-        self._memo = {}
+        self._memo, self._cites, self._skeys, self._entries = {}, {}, {}, None   # each citation, sort key and entry rendered once
 
     def _build(self, items, sort=True):
         from citeproc import CitationStylesBibliography, Citation, CitationItem, formatter
@@ -545,18 +581,27 @@ class Citations:
                 for it in self._intext.values(): self._nb.register(Citation([CitationItem(it['id'])]))
         return self._tidy(self._render(self._ck[i], self._nb), i) or None
 
+    def _sort_key(self, i):
+        "The keys of the style's citation <sort> for record `i` (rendered once), or None when citeproc-py cannot make them"
+        if i not in self._skeys:
+            from citeproc import Citation, CitationItem
+            c = Citation([CitationItem(self._ck[i])])
+            self._cit.register(c)
+            lay = self.style.csl.root.citation.layout
+            with warnings.catch_warnings():
+                warnings.simplefilter('ignore')
+                try: self._skeys[i] = tuple(k.sort_keys(list(c.cites), lay)[0] for k, _ in self.style.sort_keys)
+                except Exception: self._skeys[i] = None
+        return self._skeys[i]
+
     def _sorted(self, ids):
         "`ids` in the order the style's citation <sort> puts them, else as given"
         if not self.style.sorted or len(ids) < 2: return ids
-        from citeproc import Citation, CitationItem
-        c = Citation([CitationItem(self._ck[i]) for i in ids])
-        self._cit.register(c)
-        cit = self.style.csl.root.citation
-        with warnings.catch_warnings():
-            warnings.simplefilter('ignore')
-            try: done = cit.sort.sort(list(c.cites), cit.layout)
-            except Exception: return ids
-        return [self._by[str(x.key)] for x in done]
+        keys = {i: self._sort_key(i) for i in ids}
+        if any(k is None for k in keys.values()): return ids
+        desc = [d for _, d in self.style.sort_keys]
+        try: return sorted(ids, key=cmp_to_key(lambda a, b: _compare(keys[a], keys[b], desc)))
+        except Exception: return ids
 
     def cite(self,
              records, # one record (id, key or dict) or several
@@ -567,6 +612,11 @@ class Citations:
         many = records if isinstance(records, (list, tuple, pd.Series, pd.Index)) else [records]
         ids = list(dict.fromkeys(self._id(x) for x in many))
         if not ids: raise ValueError('nothing to cite')
+        memo = (tuple(ids), bool(narrative), fmt)
+        if memo not in self._cites: self._cites[memo] = self._cite(ids, narrative, fmt)
+        return self._cites[memo]
+
+    def _cite(self, ids, narrative, fmt):
         st = self.style
         if st.numeric:
             if narrative:
@@ -617,16 +667,17 @@ def bibliography(self:Citations,
                 )->list[tuple[str, str]]: # (record id, entry) in the style's order
     "The bibliography of all records in this style"
     if not self.style.has_bibliography: raise ValueError(f"{self.style.path.name}: this style has no bibliography")
-    with warnings.catch_warnings():
-        warnings.simplefilter('ignore')
-        entries = [str(e) for e in self._bib.bibliography()]
-    out = []
-    for i, e in zip(self.order, entries):
-        e = re.sub(r'^((?:<\w+>)*(?:\[\d+\]|\d+\.)(?:</\w+>)*)(?=\S)', r'\1 ', self._quotes(self._tidy(e, i).strip()))
-        e = re.sub(r'(et al\.)((?:</\w+>)?)\.', r'\1\2', e)   # "et al.." (Nature)
-        if not self.records[i].get('authors'): e = _once(e, self._items[i]['title'])
-        out.append((i, rich(e, fmt)))
-    return out
+    if self._entries is None:   # citeproc renders the entries once; each format is made from them
+        with warnings.catch_warnings():
+            warnings.simplefilter('ignore')
+            entries = [str(e) for e in self._bib.bibliography()]
+        self._entries = []
+        for i, e in zip(self.order, entries):
+            e = re.sub(r'^((?:<\w+>)*(?:\[\d+\]|\d+\.)(?:</\w+>)*)(?=\S)', r'\1 ', self._quotes(self._tidy(e, i).strip()))
+            e = re.sub(r'(et al\.)((?:</\w+>)?)\.', r'\1\2', e)   # "et al.." (Nature)
+            if not self.records[i].get('authors'): e = _once(e, self._items[i]['title'])
+            self._entries.append((i, e))
+    return [(i, rich(e, fmt)) for i, e in self._entries]
 
 # %% ../nbs/07_cite.ipynb
 def bibliography(records:pd.DataFrame|list, # records table or list of record dicts

@@ -12,9 +12,9 @@ from functools import lru_cache
 from wordfreq import zipf_frequency
 
 # %% auto 0
-__all__ = ['split_sentences', 'vocabulary', 'glued_words', 'damage', 'dangling', 'others_work', 'anaphora', 'enumeration',
-           'whole_enumeration', 'governed', 'citing_sentence', 'contribution', 'keyphrases', 'introduced_name',
-           'introduces', 'topic_phrase', 'short_label', 'problem', 'evidence']
+__all__ = ['split_sentences', 'Vocabulary', 'vocabulary', 'glued_words', 'damage', 'dangling', 'others_work', 'anaphora',
+           'enumeration', 'whole_enumeration', 'governed', 'citing_sentence', 'contribution', 'keyphrases',
+           'introduced_name', 'introduces', 'topic_phrase', 'short_label', 'problem', 'evidence']
 
 # %% ../nbs/06a_extract.ipynb
 _ABBR = {'e.g', 'i.e', 'al', 'vs', 'cf', 'fig', 'figs', 'eq', 'eqs', 'sec', 'no', 'approx', 'resp', 'dr', 'prof', 'mr', 'ms',
@@ -50,10 +50,29 @@ def _strip_md(s): return re.sub(r'\*+([^*]+)\*+', r'\1', s)
 @lru_cache(maxsize=200_000)
 def _zipf(w): return zipf_frequency(w.lower(), 'en')
 
+class Vocabulary(Counter):
+    "Word counts of a corpus that remember what `glued_words` and `damage` decided with them, until they change"
+    def __init__(self, *args, **kw): self._memo = {}; super().__init__(*args, **kw)
+    def _changed(self): self._memo.clear()
+    def __setitem__(self, k, v): self._changed(); super().__setitem__(k, v)
+    def __delitem__(self, k): self._changed(); super().__delitem__(k)
+    def update(self, *args, **kw): self._changed(); super().update(*args, **kw)
+    def subtract(self, *args, **kw): self._changed(); super().subtract(*args, **kw)
+    def clear(self): self._changed(); super().clear()
+    def pop(self, *args): self._changed(); return super().pop(*args)
+    def popitem(self): self._changed(); return super().popitem()
+    def setdefault(self, k, v=None): self._changed(); return super().setdefault(k, v)
+
+def _memo(vocab, key, make):
+    "`make()`, remembered in `vocab` when it is a `Vocabulary` (any other mapping may change unseen: computed each time)"
+    if not isinstance(vocab, Vocabulary): return make()
+    if key not in vocab._memo: vocab._memo[key] = make()
+    return vocab._memo[key]
+
 def vocabulary(texts, # texts of a corpus (titles, abstracts)
-              )->Counter: # lowercased word -> number of texts using it
+              )->Vocabulary: # lowercased word -> number of texts using it (a `Counter`)
     "In how many of `texts` each lowercased word occurs: the corpus knowledge `glued_words` checks a word against"
-    c = Counter()
+    c = Vocabulary()
     for t in texts: c.update({w.lower() for w in re.findall(r'[^\W\d_][\w-]*', str(t or '')) for w in [w] + w.split('-')})
     return c
 
@@ -97,11 +116,16 @@ def glued_words(text:str, # a sentence
                 vocab:Counter=None, # word counts of the corpus (`vocabulary`); default: of `text` itself
                )->list[str]: # the words of `text` that look glued together by extraction
     "Words extraction glued together: 'forCoN', 'TransNormerby', 'onof', 'aMulti-Agent'"
-    vocab = vocab if vocab is not None else vocabulary([text])
-    out = []
-    for w in re.findall(r'[^\W\d_][\w-]*', text or ''):
-        if any(_glued(p, vocab) for p in w.split('-') if p) or '-' in w and _glued_head(w): out.append(w)
-    return out
+    if vocab is None: return list(_glued_alone(text or ''))
+    return [w for w in re.findall(r'[^\W\d_][\w-]*', text or '') if _memo(vocab, ('glued', w), lambda: _glued_word(w, vocab))]
+
+def _glued_word(w, vocab): return any(_glued(p, vocab) for p in w.split('-') if p) or '-' in w and _glued_head(w)
+
+@lru_cache(maxsize=65536)
+def _glued_alone(text):
+    "The glued words of `text` judged by its own words (kept: the same sentences are checked again and again)"
+    vocab = vocabulary([text])
+    return tuple(w for w in re.findall(r'[^\W\d_][\w-]*', text) if _glued_word(w, vocab))
 
 _ARTEFACT = [('footnote marker', re.compile(r'[a-z)\]][.,;:]?\d{1,3}[A-Z][a-z]|[a-z][†‡§¶∗⋆*]|[†‡§¶∗⋆]')),
              ('e-mail address', re.compile(r'[\w.+-]+@[\w-]+\.[a-z]{2,}|\[email(?:\s|&#160;|\xa0)protected\]', re.I)),
@@ -133,7 +157,15 @@ def damage(sentence:str, # a sentence of `rec`'s abstract
     "Why `sentence` cannot be quoted: the record's flags, glued words, footnote markers, e-mail or link artefacts, lost words"
     s = _strip_md(' '.join((sentence or '').split()))   # '*selectively*', '(**Mamba**)' are emphasis, not footnotes
     flags = (rec or {}).get('flags')
-    out = [f'flagged by clean: {f}' for f in ([] if flags is None else list(flags)) if _flag_hit(s, f)]
+    flags = () if flags is None else tuple(map(str, flags))
+    if vocab is None: return list(_damage_alone(s, flags))
+    return list(_memo(vocab, ('damage', s, flags), lambda: _damage(s, flags, vocab)))
+
+@lru_cache(maxsize=65536)
+def _damage_alone(s, flags): return tuple(_damage(s, flags, None))
+
+def _damage(s, flags, vocab):
+    out = [f'flagged by clean: {f}' for f in flags if _flag_hit(s, f)]
     out += [f'glued word: {w}' for w in glued_words(s, vocab)]
     out += [f'{what}: {m[0]!r}' for what, pat in _ARTEFACT for m in [pat.search(s)] if m]
     if not _balanced(s): out.append('unbalanced brackets or quotes')
@@ -501,6 +533,13 @@ def _names_in(s, before, after=''):
 def introduced_name(rec:dict, # a record dict with an `abstract` (and maybe a `title`)
                    )->str|None: # the name of what the work introduces, or None
     "The name the abstract introduces ('HoPE', 'AutoDebug', 'Lightning Attention'), else the title's 'Name:' head"
+    flags = rec.get('flags')
+    return _introduced_name(str(rec.get('abstract') or ''), str(rec.get('title') or ''), () if flags is None else tuple(map(str, flags)))
+
+@lru_cache(maxsize=65536)
+def _introduced_name(abstract, title, flags):
+    "`introduced_name` of the record with this abstract, title and clean-stage flags (kept: a review asks for it many times)"
+    rec = dict(abstract=abstract, title=title, flags=flags)
     text = _strip_md(' '.join(str(rec.get('abstract') or '').split()))
     best = None
     for i, s in enumerate(split_sentences(text)):
