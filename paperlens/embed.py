@@ -158,16 +158,29 @@ def _cache_read(folder:Path, # the model's cache folder
     found = {}
     for f in sorted(folder.glob('*.npz')) if folder.is_dir() else []:
         try:
-            with np.load(f, allow_pickle=False) as z: k, v = z['keys'], np.asarray(z['vectors'], np.float32)
+            k, v = _shard(f)
             if k.ndim != 1 or v.ndim != 2 or len(k) != len(v) or (dim and v.shape[1] != dim) or not np.isfinite(v).all():
                 raise ValueError(f"keys {k.shape} and vectors {v.shape} do not fit together")
         except Exception as e:
+            _SHARDS.pop(str(f), None)
             warnings.warn(f"{f}: broken embedding cache shard ({type(e).__name__}: {e}); removed, its texts are embedded again")
             try: f.unlink()
             except OSError: pass
             continue
         found.update(zip(k.tolist(), v))
     return found
+
+_SHARDS, _SHARD_BYTES = {}, 256 << 20   # path -> ((size, mtime), keys, vectors): shards read in this process, up to 256 MiB
+
+def _shard(f):
+    "The keys and vectors of shard `f`, read once per process while the file stays the same (a shard is written once, atomically)"
+    st = f.stat(); sig = (st.st_size, st.st_mtime_ns)
+    hit = _SHARDS.get(str(f))
+    if hit and hit[0] == sig: return hit[1], hit[2]
+    with np.load(f, allow_pickle=False) as z: k, v = z['keys'], np.asarray(z['vectors'], np.float32)
+    if sum(x[2].nbytes for x in _SHARDS.values()) + v.nbytes > _SHARD_BYTES: _SHARDS.clear()
+    _SHARDS[str(f)] = (sig, k, v)
+    return k, v
 
 def _cache_write(folder:Path, keys:np.ndarray, vectors:np.ndarray)->bool:
     "Add one shard to the cache; a failed write (full disk, read-only folder) is a warning, never an error"
@@ -191,9 +204,14 @@ def embed(texts:list[str], # texts to embed, e.g. from `doc_texts`
     "Embed `texts` with `model`, reusing and extending the on-disk cache"
     if isinstance(texts, str): raise TypeError("embed expects a list of texts, not one string")
     texts = [t if isinstance(t, str) else '' for t in texts]
+    keys = _text_keys(texts)
+    lazy = _lazy_id(model) if cache_dir is not False and len(texts) else None
+    if lazy:   # a model named by its folder: when the cache holds every text, it is never loaded (nor torch imported)
+        found = _cache_read(Path(cache_dir or CACHE_DIR)/'embeddings'/lazy)
+        rows = [found.get(k) for k in keys.tolist()]
+        if all(r is not None for r in rows) and len({len(r) for r in rows}) == 1: return np.stack(rows).astype(np.float32)
     m = load_model(model, device=device, cache_dir=cache_dir or None)
     folder = None if cache_dir is False else Path(cache_dir or CACHE_DIR)/'embeddings'/model_id(m)
-    keys = _text_keys(texts)
     found = _cache_read(folder, _dim(m) if folder else None) if folder else {}
     todo = {}
     for k, t in zip(keys.tolist(), texts):
@@ -207,6 +225,13 @@ def embed(texts:list[str], # texts to embed, e.g. from `doc_texts`
             if folder: _cache_write(folder, np.array(tk[i:i+chunk], dtype='S40'), v)
     if not len(texts): return np.zeros((0, _dim(m) or 0), np.float32)
     return np.stack([found[k] for k in keys.tolist()]).astype(np.float32)
+
+def _lazy_id(model)->str|None:
+    "The cache id of a model given by name or folder, found without loading it; None for a model object or a folder that is not there"
+    if model is not None and not isinstance(model, (str, Path)): return None
+    name = str(model or DEFAULT_MODEL)
+    folder = DEFAULT_MODEL if name == FAST_MODEL else name
+    return model_id(name) if folder and Path(folder).is_dir() else None
 
 def _dim(m)->int|None:
     "The model's vector length, `None` when it does not say"
