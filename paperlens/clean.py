@@ -359,23 +359,26 @@ def find_damage(text:str)->list[str]:
 # %% ../nbs/02_clean.ipynb
 _NEW_ID = re.compile(r'(\d{2})(\d{2})\.\d{4,5}')
 _OLD_ID = re.compile(r'[a-z][a-z.-]*(?:\.[A-Z]{2})?/(\d{2})(\d{2})\d{3}', re.I)
+_ARXIV_PREFIX, _VERSION = re.compile(r'^arxiv:', re.I), re.compile(r'v\d+$')
 
 def year_from_arxiv(arxiv_id:str, # arXiv id, new (`2401.00165`) or old style (`hep-th/9901001`), version allowed
                    )->tuple[int, int]|None: # `(year, month)`, or None when `arxiv_id` is not an arXiv id
     "Submission year and month encoded in an arXiv identifier"
-    s = re.sub(r'^arxiv:', '', str(arxiv_id or '').strip(), flags=re.I)
-    if m := _NEW_ID.fullmatch(re.sub(r'v\d+$', '', s)):
+    s = _ARXIV_PREFIX.sub('', str(arxiv_id or '').strip())
+    if m := _NEW_ID.fullmatch(s := _VERSION.sub('', s)):
         yy, mm = int(m.group(1)), int(m.group(2))
         return (2000 + yy, mm) if 1 <= mm <= 12 and (yy, mm) >= (7, 4) else None
-    if m := _OLD_ID.fullmatch(re.sub(r'v\d+$', '', s)):
+    if m := _OLD_ID.fullmatch(s):
         yy, mm = int(m.group(1)), int(m.group(2))
         return (1900 + yy if yy >= 91 else 2000 + yy, mm) if 1 <= mm <= 12 else None
     return None
 
 # %% ../nbs/02_clean.ipynb
+_DOI_PREFIX = re.compile(r'^(?:https?://(?:dx\.)?doi\.org/|doi:\s*)', re.I)
+
 def norm_doi(doi:str)->str|None:
     "DOI lower-cased without resolver prefix or BibTeX escapes (`10.1002/x\\_y` -> `10.1002/x_y`), or None"
-    s = re.sub(r'^(?:https?://(?:dx\.)?doi\.org/|doi:\s*)', '', str(doi or '').strip(), flags=re.I).strip().rstrip('.').lower()
+    s = _DOI_PREFIX.sub('', str(doi or '').strip()).strip().rstrip('.').lower()
     if '\\' in s: s = re.sub(r'\{?\\([_&%#$~])\}?', r'\1', s)   # Web of Science and BibTeX write `\_`, `{\_}`
     return s or None
 
@@ -412,7 +415,7 @@ def _repair_cached(text, kinds, field, glue_min, corpus):
             try: r = _FIXES[k](text)
             except Exception as e:   # a bug of ours or of a library on strange input: this field stays as it came, flagged
                 return original, (), (_flag(f'repair-failed ({k}: {type(e).__name__})', original[:60]),)
-            if _loses_words(text, r[0]):   # a repair that drops text is a bug: keep the text, say so
+            if r[0] != text and _loses_words(text, r[0]):   # a repair that drops text is a bug: keep the text, say so
                 lost.add(k); flags.append(_flag(f'repair-lost-text ({k})', text[:60])); continue
             text, changes = r[0], r[1]
             if len(r) > 2: flags += r[2]
@@ -425,11 +428,16 @@ def _repair_cached(text, kinds, field, glue_min, corpus):
 @lru_cache(100_000)
 def _damage_cached(text): return find_damage(text)
 
+@lru_cache(200_000)
+def _plain(s:str)->bool:
+    "Is `s` a non-empty string the markup repairs leave as it is? (cached: names and venues repeat)"
+    return bool(s) and not _MARKUP_HINT.search(s)
+
 _MARKUP_HINT = re.compile(r'[&<$\\\t\n\r\f\v\u00a0\u2009\u200b]|\s\s|^\s|\s$|\s[,;:)\].]|[(\[]\s')   # what the markup repairs could act on
 
 def _repair_text(text, kinds, field, log, flags):
     "Run the repairs `kinds` over `text` until it stops changing; log changes and flags"
-    if kinds is MARKUP_REPAIRS and text and not _MARKUP_HINT.search(text): return text   # clean names skip the cache (25 per record)
+    if kinds is MARKUP_REPAIRS and _plain(text): return text   # clean names skip the repairs (25 per record)
     text, lg, fl = _repair_cached(text, tuple(kinds), field, GLUE_MIN_LEN, _corpus.get())
     log += [dict(field=f, kind=k, before=b, after=a) for f, k, b, a in lg]
     flags += fl
@@ -451,12 +459,9 @@ def repair(rec:dict, # a record (see `records.new_record`); not modified
         except Exception: out['id'] = None
         return out
 
-_NAMES_HINT = re.compile(r'[&<$\\\t\n\r\f\v\u00a0\u2009\u200b]|\s\s|\s\x1f|\x1f\s|^\s|\s$|\s[,;:)\].]|[(\[]\s')
-
 def _clean_names(authors)->bool:
-    "Nothing for the markup repairs in any name of `authors` (one regex over all of them: most records' names are clean)"
-    vals = [v for a in authors if isinstance(a, dict) for v in a.values() if isinstance(v, str)]
-    return all(vals) and all(isinstance(a, dict) for a in authors) and not _NAMES_HINT.search('\x1f'.join(vals))
+    "Nothing for the markup repairs in any name of `authors` (each name checked once per corpus: most records' names are clean, and they repeat)"
+    return all(isinstance(a, dict) for a in authors) and all(_plain(v) for a in authors for v in a.values() if isinstance(v, str))
 
 def _repair(rec):
     rec = {**rec, 'repairs': list(rec.get('repairs') or []), 'flags': list(rec.get('flags') or [])}
@@ -482,20 +487,22 @@ def _repair(rec):
 DERIVED = 'derived'   # `kind` of a repair-log entry for a value derived from another field (the arXiv DOI)
 ARXIV_DOI = '10.48550/arxiv.'   # DataCite DOI prefix arXiv registers for every paper (lower-cased, as all DOIs here)
 _DOI_IN = re.compile(r'10\.\d{4,9}/[^\s"<>]+')
+_ARXIV_ID = re.compile(r'(?:arxiv:)?\s*(.+?)(?:v(\d+))?', re.I)
+_SHORT_DOI, _FULL_DOI = re.compile(r'10/[a-z0-9]+'), re.compile(r'10\.\d{3,9}/\S+')
 
 def _ids(rec, log):
     a = rec.get('arxiv_id')
-    if isinstance(a, str) and (m := re.fullmatch(r'(?:arxiv:)?\s*(.+?)(?:v(\d+))?', a.strip(), re.I)) and m.group(0) != m.group(1):
+    if isinstance(a, str) and (m := _ARXIV_ID.fullmatch(a.strip())) and m.group(0) != m.group(1):
         rec['arxiv_id'] = m.group(1)
         if m.group(2) and rec.get('arxiv_version') is None: rec['arxiv_version'] = int(m.group(2))
         log.append(dict(field='arxiv_id', kind='arxiv-id', before=a, after=rec['arxiv_id']))
     if rec.get('doi') is not None and (d := norm_doi(rec['doi'])) != rec['doi']:
         log.append(dict(field='doi', kind='doi', before=str(rec['doi']), after=d)); rec['doi'] = d
-    if isinstance(d := rec.get('doi'), str) and re.fullmatch(r'10/[a-z0-9]+', d):   # a shortDOI: the full one, when the record has it
+    if isinstance(d := rec.get('doi'), str) and _SHORT_DOI.fullmatch(d):   # a shortDOI: the full one, when the record has it
         full = next((norm_doi(m.group(0)) for v in (rec.get('url'),) if isinstance(v, str) for m in [_DOI_IN.search(v)] if m), None)
         if full: log.append(dict(field='doi', kind='doi', before=d, after=full)); rec['doi'] = full
         else: _add(rec['flags'], [f'doi-short: "{d}" (resolve it at https://doi.org/{d})'])
-    elif rec.get('doi') and not re.fullmatch(r'10\.\d{3,9}/\S+', rec['doi']): _add(rec['flags'], [f'doi-invalid: "{rec["doi"]}"'])
+    elif rec.get('doi') and not _FULL_DOI.fullmatch(rec['doi']): _add(rec['flags'], [f'doi-invalid: "{rec["doi"]}"'])
     ym = year_from_arxiv(rec.get('arxiv_id'))
     if ym and _missing(rec.get('year')):
         rec['year'], rec['month'] = ym
@@ -525,5 +532,6 @@ def repair_all(records:list[dict], # records of one corpus (see `records.new_rec
     words = frozenset(t for t, texts in seen.items() if len(texts) >= 2)   # glue is an accident; a token in two texts is a word
     if not words: return out
     tok = _corpus.set(words)
-    try: return [repair(records[k]) if any(e['kind'] == 'glued-words' for e in r['repairs']) else r for k, r in enumerate(out)]
+    again = lambda r: any(e['kind'] == 'glued-words' and any(t in words for t in pat.findall(e['before'])) for e in r['repairs'])   # only a split of one of `words` changes
+    try: return [repair(records[k]) if again(r) else r for k, r in enumerate(out)]
     finally: _corpus.reset(tok)

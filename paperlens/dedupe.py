@@ -271,6 +271,11 @@ _STOP = set('the and for with that this from are was were our has have been whic
 
 def _candidates(texts:list[str], min_shared:int|None=None, max_df:int|None=None)->list[tuple[int, int]]:
     "Pairs `(i, j)`, `i < j`, of texts sharing enough rare words to be worth comparing"
+    r, c = _candidate_rows(texts, min_shared, max_df)
+    return list(zip(r.tolist(), c.tolist()))
+
+def _candidate_rows(texts:list[str], min_shared:int|None=None, max_df:int|None=None)->tuple[np.ndarray, np.ndarray]:
+    "`_candidates` as two arrays, rows `i` and `j`, in `(i, j)` order: filters on pairs run on them as array operations"
     from scipy import sparse
     from itertools import chain
     n = len(texts)
@@ -279,11 +284,11 @@ def _candidates(texts:list[str], min_shared:int|None=None, max_df:int|None=None)
     mult = np.bincount(tcode, minlength=len(utexts))
     split = [t.split() for t in utexts]
     doc = np.repeat(np.arange(len(utexts)), [len(x) for x in split])
-    if not len(doc): return []
+    if not len(doc): return np.zeros(0, np.int64), np.zeros(0, np.int64)
     code, uniq = pd.factorize(np.fromiter(chain.from_iterable(split), dtype=object, count=len(doc)))
     ok = np.fromiter((len(w) > 2 and w not in _STOP for w in uniq), bool, len(uniq))
     key = np.sort(doc[ok[code]].astype(np.int64) * len(uniq) + code[ok[code]])
-    if not len(key): return []                            # no text has a word worth blocking on
+    if not len(key): return np.zeros(0, np.int64), np.zeros(0, np.int64)                            # no text has a word worth blocking on
     key = key[np.r_[True, key[1:] != key[:-1]]]           # each (text, word) once
     doc, code = key // len(uniq), key % len(uniq)
     df = np.bincount(code, weights=mult[doc], minlength=len(uniq))   # records a word is in
@@ -294,7 +299,7 @@ def _candidates(texts:list[str], min_shared:int|None=None, max_df:int|None=None)
     first = np.searchsorted(doc, doc, side='left')
     keep = (np.arange(len(doc)) - first) < BLOCK_TOKENS
     doc, code = doc[keep], code[keep]
-    if not len(doc): return []
+    if not len(doc): return np.zeros(0, np.int64), np.zeros(0, np.int64)
     X = sparse.csr_matrix((np.ones(len(doc), np.int32), (doc, code)), shape=(len(utexts), len(uniq)))[tcode]   # one row per record
     S = sparse.triu(X @ X.T, k=1).tocoo()
     keep = S.data >= (min_shared or BLOCK_MIN_SHARED)
@@ -302,11 +307,17 @@ def _candidates(texts:list[str], min_shared:int|None=None, max_df:int|None=None)
     o = np.lexsort((c, -v, r))                            # per record, the candidates sharing most words first ...
     r, c = r[o], c[o]
     keep = (np.arange(len(r)) - np.searchsorted(r, r, side='left')) < BLOCK_TOP   # ... and at most BLOCK_TOP of them
-    return sorted(zip(r[keep].tolist(), c[keep].tolist()))
+    r, c = r[keep].astype(np.int64), c[keep].astype(np.int64)
+    o = np.lexsort((c, r))
+    return r[o], c[o]
 
 # %% ../nbs/03_dedupe.ipynb
 @lru_cache(200_000)
 def _abstract_key(a:str)->str: return _norm(a)[:_MAXLEN]
+
+def _codes(values:list)->np.ndarray:
+    "An integer per value, equal for equal values, -1 for None"
+    return pd.factorize(pd.Series(values, dtype=object))[0]
 
 _BLOCK_CHARS = 400   # blocking reads the title and the abstract's opening: copies and versions of a text share it
 
@@ -315,11 +326,17 @@ def _near_pairs(df:pd.DataFrame, skip=lambda i, j: False, authors:list|None=None
     abstracts = [_abstract_key(a) if isinstance(a, str) and len(a) >= 100 else '' for a in df['abstract']]
     if not any(abstracts): return []
     titles = [_title_key(t) if isinstance(t, str) and a else '' for t, a in zip(df['title'], abstracts)]
+    r, c = _candidate_rows([f'{t} {a[:_BLOCK_CHARS]}' if a else '' for t, a in zip(titles, abstracts)])
+    has = np.fromiter(map(bool, abstracts), bool, len(abstracts))
+    keep = has[r] & has[c]
+    if dois is not None:   # two registered DOIs that differ: two works (one array operation over all candidates)
+        reg = _codes([d if d and not d.startswith(_PREPRINT_DOI) else None for d in dois])
+        keep &= ~((reg[r] >= 0) & (reg[c] >= 0) & (reg[r] != reg[c]))
+    first = _codes([a[0] if a else None for a in authors]) if authors is not None else None   # one first author: `_authors` is True
     out = []
-    for i, j in _candidates([f'{t} {a[:_BLOCK_CHARS]}' if a else '' for t, a in zip(titles, abstracts)]):
-        if not (abstracts[i] and abstracts[j]) or skip(i, j): continue
-        if authors is not None and _authors(authors[i], authors[j]) is False: continue   # other people's paper with a like abstract
-        if dois is not None and dois[i] and dois[j] and dois[i] != dois[j] and not (dois[i].startswith(_PREPRINT_DOI) or dois[j].startswith(_PREPRINT_DOI)): continue
+    for i, j in zip(r[keep].tolist(), c[keep].tolist()):
+        if skip(i, j): continue
+        if authors is not None and not (first[i] >= 0 and first[i] == first[j]) and _authors(authors[i], authors[j]) is False: continue   # other people's paper with a like abstract
         sa = 100.0 if abstracts[i] == abstracts[j] else fuzz.ratio(abstracts[i], abstracts[j], score_cutoff=NEAR_ABSTRACT)
         if sa >= NEAR_ABSTRACT:
             out.append(dict(row_a=i, row_b=j, kind='near', score=round(sa / 100, 4), action='flagged', reason=f'abstracts {sa:.0f}% similar'))
