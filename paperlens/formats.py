@@ -87,12 +87,14 @@ def unaccounted(p:Parsed, # what a parser returned for `text`
                 text:str, # the text it was given (`\n` line ends)
                )->list[int]: # 1-based numbers of non-blank lines outside every record and note
     "Non-blank lines of `text` that no record or note of `p` covers"
-    lines = _lines(text)
     if any(n['kind'] == 'file' and n['line'] is None for n in p.notes) and not p.records: return []
-    covered = bytearray(len(lines) + 2)
+    nlines = text.count('\n') + (not text.endswith('\n'))   # `len(_lines(text))`, without splitting a large file into lines
+    covered = bytearray(nlines + 2)
     for a, b in [r['source_lines'] for r in p.records if r['source_lines']] + [(n['line'], n['last_line']) for n in p.notes if n['line']]:
-        a, b = max(0, a), min(len(lines) + 1, b if b is not None else a)
+        a, b = max(0, a), min(nlines + 1, b if b is not None else a)
         if b >= a: covered[a:b+1] = b'\x01' * (b + 1 - a)
+    if covered.find(0, 1, nlines + 1) < 0: return []   # every line is in a record or a note: the usual case, decided without looking at the text
+    lines = _lines(text)
     return [i for i, l in enumerate(lines, 1) if l.strip() and not covered[i]]
 
 def _note_runs(p:Parsed, text:str, miss:list[int], name:str, fmt:str):
@@ -187,8 +189,9 @@ def _person(a)->dict|None:
     if a.get('family') or a.get('given'):
         return {'family': _text(a.get('family')) or _text(a.get('given')), 'given': _text(a.get('given')) if a.get('family') else None}
     if isinstance(a.get('author'), dict): return _person(a['author'])
-    n = next((a[k] for k in _NAME_KEYS if isinstance(a.get(k), str) and a[k].strip()), None)
-    return split_name(n) if n else None
+    for k in _NAME_KEYS:
+        if isinstance(n := a.get(k), str) and n.strip(): return split_name(n)
+    return None
 
 def split_authors(s:str|list|None, # author string, or a list of names
                  )->list[dict]: # list of `{'family', 'given'}`

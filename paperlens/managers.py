@@ -19,8 +19,13 @@ __all__ = ['FORMATS', 'parse_bibtex', 'parse_ris', 'parse_csl_json', 'parse_refw
 def _bib_authors(s:str|None)->list[dict]:
     "BibTeX `author` field as `{family, given}` dicts"
     if not s: return []
+    return [{'family': f, 'given': g} for f, g in _bib_people(s)]
+
+@lru_cache(maxsize=65536)
+def _bib_people(s:str)->tuple:
+    "(family, given) of each person of one author field: split once per distinct field (a library repeats its author lists), fresh dicts per record"
     from bibtexparser.middlewares.names import split_multiple_persons_names
-    return [{'family': f, 'given': g} for f, g in map(_bib_name, split_multiple_persons_names(s)) if f.lower() != 'others' or g]
+    return tuple((f, g) for f, g in map(_bib_name, split_multiple_persons_names(s)) if f.lower() != 'others' or g)
 
 @lru_cache(maxsize=200_000)
 def _bib_name(n:str)->tuple:
@@ -36,11 +41,13 @@ def _bib_name(n:str)->tuple:
 def _bib_record(e, name:str, first:int, last:int)->dict:
     "A record from a bibtexparser `Entry`"
     f = {k.lower(): (v.value if isinstance(v.value, str) else str(v.value)) for k, v in e.fields_dict.items()}
-    g = lambda *ks: next((f[k] for k in ks if f.get(k, '').strip()), None)
+    def g(*ks):
+        for k in ks:
+            if (v := f.get(k)) and v.strip(): return v
     y, m = split_date(g('year')) if g('year') else split_date(g('date'))
     ax = _arxiv_of(g('eprint') if (g('archiveprefix', 'eprinttype') or 'arxiv').lower() == 'arxiv' else None, g('doi'), g('url'))
     kw, authors, flags = g('keywords'), _bib_authors(g('author')), []
-    if re.search(r'\band\s+others\W*$', g('author') or '', re.I): flags.append('authors-truncated: "and others"')
+    if _AND_OTHERS.search(g('author') or ''): flags.append('authors-truncated: "and others"')
     if not authors and g('editor'):
         authors = _bib_authors(g('editor'))
         flags.append(f'authors-are-editors: "{_delatex(g("editor"))[:80]}"')
@@ -49,9 +56,10 @@ def _bib_record(e, name:str, first:int, last:int)->dict:
         month=_month(g('month')) or m, venue=_delatex(g('journal', 'journaltitle', 'booktitle')) if g('journal', 'journaltitle', 'booktitle') else None,
         volume=g('volume'), issue=g('number', 'issue'), pages=_page_range(g('pages')), publisher=_delatex(g('publisher')) if g('publisher') else None,
         type=_CSL_TYPE.get(e.entry_type.lower(), e.entry_type.lower()), abstract=g('abstract'), doi=_doi(g('doi')) or _doi_in(g('url')),
-        keywords=[k.strip() for k in re.split(r'[;,]', kw) if k.strip()] if kw else [], url=g('url'),
+        keywords=[k.strip() for k in _KW_SEP.split(kw) if k.strip()] if kw else [], url=g('url'),
         arxiv_id=ax[0] if ax else None, arxiv_version=ax[1] if ax else None,
         source_file=name, source_lines=[first, last], source_format='bibtex', source_key=e.key)
+_AND_OTHERS, _KW_SEP = re.compile(r'\band\s+others\W*$', re.I), re.compile(r'[;,]')
 
 def _bib_content(e)->tuple:
     "An entry's type and fields, for telling a repeated entry from a different one under the same key"
@@ -66,18 +74,22 @@ def parse_bibtex(text:str, # the file's text (`\n` line ends)
     import logging
     log = logging.getLogger('bibtexparser'); level = log.level
     log.setLevel(logging.ERROR)   # failed blocks are reported as notes below, not as log warnings
-    try: p, lib, seen = Parsed(fmt='bibtex'), bibtexparser.parse_string(text), {}
+    try: p, lib, seen, pending = Parsed(fmt='bibtex'), bibtexparser.parse_string(text), {}, []
     finally: log.setLevel(level)
+    def content_seen():
+        "`seen` (content -> first line) up to date; an entry's content is only needed once a key repeats, so it is computed then"
+        for e, ln in pending: seen[_bib_content(e)] = ln
+        pending.clear(); return seen
     for b in lib.blocks:
         raw = (b.raw or '').strip()
         lead = (b.raw or '')[:len(b.raw or '') - len((b.raw or '').lstrip())]
         first = (b.start_line or 0) + 1 + lead.count('\n')
         last = first + raw.count('\n')
         if isinstance(b, model.Entry):
-            if (r := _safe(p, name, first, last, _bib_record, b, name, first, last)): p.records.append(r); seen[_bib_content(b)] = first
+            if (r := _safe(p, name, first, last, _bib_record, b, name, first, last)): p.records.append(r); pending.append((b, first))
         elif isinstance(b, model.DuplicateBlockKeyBlock) and isinstance(b.ignore_error_block, model.Entry):
             e, key = b.ignore_error_block, b.ignore_error_block.key
-            if (same := seen.get(_bib_content(e))):   # the very same entry twice: one record
+            if (same := content_seen().get(_bib_content(e))):   # the very same entry twice: one record
                 p.notes.append(new_note(name, first, 'noise', f"entry '{key}' repeats the entry at line {same} field for field; read once", raw, last))
             else:   # Mendeley writes `@article{,` for every entry without a key: same key, different papers
                 if (r := _safe(p, name, first, last, _bib_record, e, name, first, last)):
@@ -115,12 +127,13 @@ def _ris_parser():
     "rispy's `RisParser` with `A1` read as `AU`, `AB`/`N2`/`ED` as lists, wrapped abstract lines joined to their paragraph"
     from rispy.parser import RisParser
     from rispy.config import TAG_KEY_MAPPING, LIST_TYPE_TAGS
+    base = RisParser._add_tag   # called directly: `super()` on each of a file's tags is measurable
     class _Parser(RisParser):
         def _add_tag(self, record, tag, content, extend_multiline=False):
             if extend_multiline and tag in _RIS_PARAS:
                 if content: k = self.mapping[tag]; record[k][-1] = f"{record[k][-1]} {content}".strip()
                 return
-            super()._add_tag(record, tag, content, extend_multiline)
+            base(self, record, tag, content, extend_multiline)
     return _Parser(mapping={**TAG_KEY_MAPPING, 'A1': 'authors', 'ED': 'editors'}, list_tags=[*LIST_TYPE_TAGS, *_RIS_PARAS, 'ED'])
 
 def _paras(v)->str|None:
@@ -187,8 +200,11 @@ def parse_ris(text:str, # the file's text (`\n` line ends)
 # %% ../nbs/01c_managers.ipynb
 def _csl_name(a:dict)->dict:
     "A CSL name as `{family, given}`, particles and suffix kept in the family name"
-    fam = ' '.join(str(a[k]).strip() for k in ('dropping-particle', 'non-dropping-particle', 'family', 'suffix') if str(a.get(k) or '').strip())
-    return {'family': fam or _text(a.get('literal')), 'given': _text(a.get('given'))}
+    parts = []
+    for k in _CSL_PARTS:
+        if (v := a.get(k)) and (v := (v if type(v) is str else str(v)).strip()): parts.append(v)
+    return {'family': ' '.join(parts) or _text(a.get('literal')), 'given': _text(a.get('given'))}
+_CSL_PARTS = ('dropping-particle', 'non-dropping-particle', 'family', 'suffix')
 
 def _csl_names(v)->list[dict]:
     return [n for n in (_csl_name(a) for a in (v if isinstance(v, list) else []) if isinstance(a, dict)) if n['family']]
