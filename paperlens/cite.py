@@ -304,26 +304,38 @@ class _Style:
         for csl in (self.csl, self.names): _index_macros(csl)
         self.sort_keys = [(k, k.get('sort', 'ascending').lower() == 'descending') for k in self.csl.root.citation.sort.findall('cs:key', self.csl.root.nsmap)] if self.sorted else []
 
-# citeproc-py finds a macro by an XPath search from the style's root on every use (`get_macro`), and asks for it again at
-# every render (`calls_variable`): two thirds of its time. The macros of a style we load are indexed by name once; the
-# lookup returns the same element the search would (the first macro of that name), and any other root is searched as before.
-_MACROS = weakref.WeakValueDictionary()   # id(style root) -> the CitationStylesStyle holding it
+# citeproc-py looks things up by XPath on every use (a style's macros, an element's layout, a locale's terms) and asks the
+# children of every group at every render whether they call a variable: most of its time. The trees of a style we load
+# do not change once read (citeproc-py only adds a missing <name>: a new element), so for their elements, and those of
+# their locales, each search and each answer is kept: the very elements citeproc-py's own search returns (tested below).
+_HELD, _FOUND = {}, {}   # id(element) -> element of a loaded style (held, so the id stays its own); (id, what, *args) -> answer
 
 def _index_macros(csl):
+    "Keep citeproc-py's searches and `calls_variable` answers for the elements of `csl` and its locales"
     if csl is None: return
-    csl._macros = {}
-    for m in csl.root.findall(_CSL + 'macro'): csl._macros.setdefault(m.get('name'), m)
-    _MACROS[id(csl.root)] = csl
-    from citeproc.model import CitationStylesElement
-    if not getattr(CitationStylesElement.get_macro, '_indexed', False):
-        search = CitationStylesElement.get_macro
-        def get_macro(self, name):
-            root = self.get_root()
-            csl = _MACROS.get(id(root))
-            if csl is not None and csl.root is root and name in csl._macros: return csl._macros[name]
-            return search(self, name)
-        get_macro._indexed = True
-        CitationStylesElement.get_macro = get_macro
+    from citeproc.model import CitationStylesElement, Parent, Text
+    ids = []
+    for tree in [csl.root, *getattr(csl.root, 'locales', [])]:
+        for e in tree.iter():
+            if isinstance(e, CitationStylesElement): _HELD[id(e)] = e; ids.append(id(e))
+    weakref.finalize(csl, _forget, set(ids), _HELD, _FOUND).atexit = False
+    for cls, name in ((CitationStylesElement, 'xpath_search'), (Parent, 'calls_variable'), (Text, 'calls_variable')):
+        if not hasattr(cls.__dict__[name], '__wrapped__'): setattr(cls, name, _kept(cls.__dict__[name]))
+
+def _kept(f):
+    def kept(self, *args):
+        i = id(self)
+        if _HELD.get(i) is not self: return f(self, *args)
+        k = (i, f.__name__, *args)
+        if k not in _FOUND: _FOUND[k] = f(self, *args)
+        r = _FOUND[k]
+        return list(r) if isinstance(r, list) else r
+    kept.__wrapped__ = f
+    return kept
+
+def _forget(ids, held, found):
+    for i in ids: held.pop(i, None)
+    for k in [k for k in found if k[0] in ids]: found.pop(k, None)
 
 _NAMES_STYLE = '''<style xmlns="http://purl.org/net/xbiblio/csl" class="in-text" version="1.0" default-locale="{locale}">
 <info><title>names</title><id>names</id><updated>2024-01-01T00:00:00+00:00</updated></info>
