@@ -7,7 +7,7 @@ from __future__ import annotations
 import json, re
 from .records import new_note
 from .managers import _csl_record, _skip_json
-from .formats import (Format, Parsed, _finish, _lines, _text, _rec, _loads, _first_line, _LineIndex, _arxiv_of, _doi, _doi_in, _page_range,
+from .formats import (Format, Parsed, _finish, _lines, _nlines, _text, _rec, _loads, _first_line, _LineIndex, _arxiv_of, _doi, _doi_in, _page_range,
                                _pages, _MONTHS, _month, split_arxiv, split_name, split_authors, split_date, fields_from_row, _col, _ALIAS, _safe)
 
 # %% auto 0
@@ -146,14 +146,15 @@ def is_jsonl(text:str, name:str='')->bool:
     "Is `text` one JSON object per line (whatever the file is called)?"
     n, first = _first_line(text)
     if not first.lstrip().startswith('{'): return False
-    if not text[len(first) + n:].strip(): return name.lower().endswith(('.jsonl', '.ndjson', '.jsonlines'))   # one line: JSON Lines only when named so
+    nxt = _NONSPACE.search(text, len(first) + n)   # the first character after the first line that is not blank (no copy of a large file's rest)
+    if nxt is None: return name.lower().endswith(('.jsonl', '.ndjson', '.jsonlines'))   # one line: JSON Lines only when named so
     try: ok = isinstance(_loads(first), dict)
     except ValueError: ok = False
     if not ok:   # the first line is broken: still JSON Lines if the next lines are objects of their own
         rest = [l for l in text[:200_000].split('\n')[n:n+20] if l.strip()]
         return len(rest) >= 2 and all(l.lstrip().startswith('{') and l.rstrip().endswith('}') for l in rest[:-1])
-    rest = text[len(first) + n:].lstrip()
-    return bool(rest) and rest[0] == '{' or not rest and name.lower().endswith(('.jsonl', '.ndjson', '.jsonlines'))
+    return nxt[0] == '{'
+_NONSPACE = re.compile(r'\S')
 
 def parse_jsonl(text:str, # the file's text (`\n` line ends)
                 name:str='', # the file name, for provenance
@@ -220,7 +221,7 @@ def parse_api_json(text:str, # the file's text (`\n` line ends)
         if single: break
         i = ws.match(text, j).end()
     tail = text[last_end:].strip()
-    if tail: p.notes.append(new_note(name, li(last_end + len(text[last_end:]) - len(text[last_end:].lstrip())), 'trailer', 'end of the JSON document', tail[:2000], len(_lines(text))))
+    if tail: p.notes.append(new_note(name, li(last_end + len(text[last_end:]) - len(text[last_end:].lstrip())), 'trailer', 'end of the JSON document', tail[:2000], _nlines(text)))
     if not p.records and not p.notes: p.notes.append(new_note(name, None, 'file', f"{name}: no results in this JSON document"))
     return _finish(p)
 
@@ -278,9 +279,9 @@ def parse_atom(text:str, # the file's text (`\n` line ends)
         if (e.findtext('a:id', namespaces=_NS) or '').startswith('http://arxiv.org/api/errors'):
             p.notes.append(new_note(name, first, 'rejected', f"{name}:{first}: the arXiv API returned an error: {e.findtext('a:summary', namespaces=_NS)}", '', last)); continue
         if (r := _safe(p, name, first, last, _atom_record, e, name, first, last)): p.records.append(r)
-    top, end = li(spans[0][0]) - 1 if spans else len(_lines(text)), li(spans[-1][1] - 1) if spans else None
+    top, end = li(spans[0][0]) - 1 if spans else _nlines(text), li(spans[-1][1] - 1) if spans else None
     if top >= 1: p.notes.insert(0, new_note(name, 1, 'header', 'Atom feed header (query, result counts)', text[:spans[0][0]] if spans else text, top))
-    tail = [i for i, l in enumerate(_lines(text), 1) if end and i > end and l.strip()]
+    tail = [i for i, l in enumerate(_lines(text[li.nl[end - 1] + 1:]), end + 1) if l.strip()] if end and end - 1 < len(li.nl) else []   # only the lines after the last entry
     if tail: p.notes.append(new_note(name, tail[0], 'trailer', 'end of the Atom feed', '</feed>', tail[-1]))
     if not spans: p.notes.append(new_note(name, None, 'file', f"{name}: an Atom feed with no <entry> (no results?)"))
     return _finish(p)

@@ -103,6 +103,7 @@ class _Paths:
     "`find`, `findall` and `findtext` of plain `a/b/c` paths through an index of children by tag: lxml's path engine costs ~3 µs a call, dozens a record"
     def __init__(self): self.ix = {}
     def findall(self, x, path):
+        if '/' not in path: return _kids(x, self.ix).get(path, [])   # (read, never changed, by the callers)
         level = [x]
         for t in path.split('/'): level = [c for q in level for c in _kids(q, self.ix).get(t, ())]
         return level

@@ -64,6 +64,10 @@ def _lines(text:str)->list[str]:
     if lines and lines[-1] == '': lines.pop()
     return lines
 
+def _nlines(text:str)->int:
+    "`len(_lines(text))`, counted without splitting a large file into lines"
+    return text.count('\n') + 1 - (not text or text.endswith('\n'))
+
 # %% ../nbs/01a_formats.ipynb
 @dataclass
 class Format:
@@ -88,7 +92,7 @@ def unaccounted(p:Parsed, # what a parser returned for `text`
                )->list[int]: # 1-based numbers of non-blank lines outside every record and note
     "Non-blank lines of `text` that no record or note of `p` covers"
     if any(n['kind'] == 'file' and n['line'] is None for n in p.notes) and not p.records: return []
-    nlines = text.count('\n') + (not text.endswith('\n'))   # `len(_lines(text))`, without splitting a large file into lines
+    nlines = _nlines(text)
     covered = bytearray(nlines + 2)
     for a, b in [r['source_lines'] for r in p.records if r['source_lines']] + [(n['line'], n['last_line']) for n in p.notes if n['line']]:
         a, b = max(0, a), min(nlines + 1, b if b is not None else a)
@@ -390,9 +394,11 @@ def _tagged(text:str, name:str, fmt:str, tag:re.Pattern, start, mapper, blank_en
         if marker is not None and marker.match(l):
             close(i - 1); cur, last = (i, {}), None; continue
         m = tag.match(l)
-        if m and (cur is not None or start(m[1]) or marker is None):
-            if cur is None or (start(m[1]) and marker is None and cur[1]): close(i - 1); cur = (i, {})
-            last = m[1]; cur[1].setdefault(last, []).append((m[2] or '').strip()); continue
+        if m:
+            t = m[1]; st = start(t)   # (`start` is a pure test of the tag: asked once a line)
+            if cur is not None or st or marker is None:
+                if cur is None or (st and marker is None and cur[1]): close(i - 1); cur = (i, {})
+                last = t; cur[1].setdefault(last, []).append((m[2] or '').strip()); continue
         if not l.strip():
             if blank_ends and cur is not None and cur[1]: close(i - 1)
             continue
@@ -457,6 +463,6 @@ def _xml_records(text:str, name:str, fmt:str, tag:str, mapper, what:str)->Parsed
     if spans and text[:spans[0][0]].strip(): p.notes.insert(0, new_note(name, 1, 'header', f'{what} file header (XML declaration, root element)', text[:spans[0][0]].strip()[:2000], li(spans[0][0]) - (text[spans[0][0]-1:spans[0][0]] == '\n')))
     if spans and text[spans[-1][1]:].strip():
         k = spans[-1][1] + len(text[spans[-1][1]:]) - len(text[spans[-1][1]:].lstrip())
-        p.notes.append(new_note(name, li(k), 'trailer', f'end of the {what} file', text[k:].strip()[:2000], len(_lines(text))))
+        p.notes.append(new_note(name, li(k), 'trailer', f'end of the {what} file', text[k:].strip()[:2000], _nlines(text)))
     if not spans: p.notes.append(new_note(name, None, 'file', f"{name}: no <{tag}> element found"))
     return _finish(p)

@@ -7,7 +7,7 @@ from __future__ import annotations
 import json, re
 from functools import lru_cache
 from .records import new_note
-from .formats import (Format, Parsed, _finish, _lines, _text, _rec, _loads, _first_line, _LineIndex, _arxiv_of, _doi, _doi_in, _page_range,
+from .formats import (Format, Parsed, _finish, _lines, _nlines, _text, _rec, _loads, _first_line, _LineIndex, _arxiv_of, _doi, _doi_in, _page_range,
                                _pages, _delatex, _month, _CSL_TYPE, split_name, split_date, _tagged, _first, _all, _xml_records, _xml_text, _xml_parser, _safe)
 
 # %% auto 0
@@ -289,11 +289,11 @@ def parse_csl_json(text:str, # the file's text (`\n` line ends)
         if single:
             if text[j:].strip():   # text after the one object: not part of it
                 k = j + len(text[j:]) - len(text[j:].lstrip())
-                p.notes.append(new_note(name, li(k), 'rejected', f"{name}:{li(k)}: text after the JSON object is not JSON; not read", text[k:].strip()[:2000], len(_lines(text))))
+                p.notes.append(new_note(name, li(k), 'rejected', f"{name}:{li(k)}: text after the JSON object is not JSON; not read", text[k:].strip()[:2000], _nlines(text)))
             break
         i = ws.match(text, j).end()
     if i < len(text) and text[i] == ']':
-        p.notes.append(new_note(name, li(i), 'trailer', 'closing `]` of the JSON array', text[i:].strip(), max(li(i), len(_lines(text)))))
+        p.notes.append(new_note(name, li(i), 'trailer', 'closing `]` of the JSON array', text[i:].strip(), max(li(i), _nlines(text))))
     if not p.records and not broken:
         what = ('an empty JSON array' if not other else _what(other[0]) if single else
                 f"a JSON array of {len(other)} values that are not CSL items, the first {_what(other[0])}")
