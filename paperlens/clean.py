@@ -433,11 +433,29 @@ def _plain(s:str)->bool:
     "Is `s` a non-empty string the markup repairs leave as it is? (cached: names and venues repeat)"
     return bool(s) and not _MARKUP_HINT.search(s)
 
+_HINTED = frozenset(['html', 'latex', 'footnote-marker', 'hyphenation', 'glued-words', 'whitespace'])   # the repairs `_text_hint` knows
+
+@lru_cache(4)
+def _text_hint(glue_min:int):
+    "What any of the text repairs could act on (each one's own first check, joined): a text without it is left as it is"
+    return re.compile(r'[&<$\\\t\n\r\f\v\u00a0\u2009\u200b¹²³⁴⁵⁶⁷⁸⁹⁰]|http|-\s|\s\s|^\s|\s$|\s[,;:)\].]|[(\[]\s|[a-z]{%d}' % glue_min)
+
+_ASCII_HINT = re.compile(r'[&<$\\\t\n\r\f\v\x1c-\x1f]')   # in ASCII text the only other whitespace is the space
+
+def _untouched(text:str, glue_min:int)->bool:
+    "Is non-empty `text` one that no text repair changes? `_text_hint` with plain string tests for ASCII text (three times faster)"
+    if not text.isascii(): return not _text_hint(glue_min).search(text)
+    if _ASCII_HINT.search(text) or 'http' in text or text[0] == ' ' or text[-1] == ' ': return False
+    if '  ' in text or '- ' in text or ' ,' in text or ' ;' in text or ' :' in text or ' )' in text or ' ]' in text or ' .' in text \
+       or '( ' in text or '[ ' in text: return False
+    return not _token_re(glue_min).search(text)
+
 _MARKUP_HINT = re.compile(r'[&<$\\\t\n\r\f\v\u00a0\u2009\u200b]|\s\s|^\s|\s$|\s[,;:)\].]|[(\[]\s')   # what the markup repairs could act on
 
 def _repair_text(text, kinds, field, log, flags):
     "Run the repairs `kinds` over `text` until it stops changing; log changes and flags"
     if kinds is MARKUP_REPAIRS and _plain(text): return text   # clean names skip the repairs (25 per record)
+    if kinds is TEXT_REPAIRS and text and _HINTED.issuperset(kinds) and _untouched(text, GLUE_MIN_LEN): return text   # a clean title: nothing to do
     text, lg, fl = _repair_cached(text, tuple(kinds), field, GLUE_MIN_LEN, _corpus.get())
     log += [dict(field=f, kind=k, before=b, after=a) for f, k, b, a in lg]
     flags += fl
@@ -461,7 +479,11 @@ def repair(rec:dict, # a record (see `records.new_record`); not modified
 
 def _clean_names(authors)->bool:
     "Nothing for the markup repairs in any name of `authors` (each name checked once per corpus: most records' names are clean, and they repeat)"
-    return all(isinstance(a, dict) for a in authors) and all(_plain(v) for a in authors for v in a.values() if isinstance(v, str))
+    for a in authors:   # a plain loop: this runs for every record
+        if not isinstance(a, dict): return False
+        for v in a.values():
+            if isinstance(v, str) and not _plain(v): return False
+    return True
 
 def _repair(rec):
     rec = {**rec, 'repairs': list(rec.get('repairs') or []), 'flags': list(rec.get('flags') or [])}

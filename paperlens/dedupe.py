@@ -377,8 +377,33 @@ def _title_pairs(k:pd.DataFrame)->set:
     out = _key_pairs(k['doi']) | _key_pairs(k['arxiv']) | _key_pairs(k['title']) | _key_pairs(k['content']) | _key_pairs(cite)
     out |= set(_candidates(list(k['title']), min_shared=TITLE_MIN_SHARED, max_df=TITLE_MAX_DF))
     order = sorted((t, i) for i, t in enumerate(k['title']) if t)   # sorted neighbourhood: titles alike from their first words on
-    out |= {tuple(sorted((order[n][1], order[m][1]))) for n in range(len(order)) for m in range(n + 1, min(n + 1 + TITLE_WINDOW, len(order)))}
+    out |= {(x, y) if x < y else (y, x) for n in range(len(order)) for m in range(n + 1, min(n + 1 + TITLE_WINDOW, len(order))) for x, y in [(order[n][1], order[m][1])]}
     return out
+
+def _same(codes, a, b): return (codes[a] >= 0) & (codes[a] == codes[b])
+
+def _may_match(pairs:list, k:dict)->list:
+    "The candidate `pairs` that `_decide` or the same-content rule could act on, in order (the others dropped by array operations over all pairs)"
+    # dropped: no shared identifier, content id or citation (first author, year, volume) and titles under `CLOSE_TITLE` (rapidfuzz's `cpdist`,
+    # one pass in C), or two registered DOIs with other titles; the rest go through `_decide` one by one
+    if not pairs: return pairs
+    from rapidfuzz.process import cpdist
+    a, b = (np.fromiter((p[n] for p in pairs), np.int64, len(pairs)) for n in (0, 1))
+    t = k['title']
+    ts = cpdist([t[i] for i in a.tolist()], [t[j] for j in b.tolist()], scorer=fuzz.ratio)
+    cite = [f"{au[0]}|{y}|{v}" if au and y and v else None for au, y, v in zip(k['authors'], k['year'], k['volume'])]
+    same = lambda v: _same(_codes(v), a, b)
+    arx, content = same(k['arxiv']), same(k['content'])
+    keep = (ts >= CLOSE_TITLE - 1) | same(k['doi']) | arx | content | same(cite)   # a point of margin: `cpdist` gives float32, `_decide` compares floats
+    reg = _codes([d if d and not d.startswith(_PREPRINT_DOI) else None for d in k['doi']])
+    two_dois = (reg[a] >= 0) & (reg[b] >= 0) & (reg[a] != reg[b])
+    out = ~(two_dois & ~same([x or None for x in t]) & ~arx & ~content)   # two registered DOIs and other titles: two works
+    keep &= out
+    for n in np.flatnonzero(~keep & out).tolist():   # `_title_sim`'s title that is the other one plus a subtitle
+        x, y = t[pairs[n][0]], t[pairs[n][1]]
+        short, long = (x, y) if len(x) <= len(y) else (y, x)
+        if len(short) >= 30 and (long.startswith(short) or long.endswith(short)): keep[n] = True
+    return [pairs[n] for n in np.flatnonzero(keep).tolist()]
 
 def _group(n:int, dec:list[dict], K:list[dict])->list[dict]:
     "Join merged pairs into groups, strongest first; a merge that would put two conflicting records in one group is flagged instead"
@@ -426,7 +451,7 @@ def find_duplicates(df:pd.DataFrame, # records, as made by `records.to_frame` (i
     k['content'] = [i[:15] if isinstance(i, str) and i.startswith('pl:') else None for i in df['id'].tolist()]   # `pl:` + 12 hex digits, without a `unique_ids` suffix
     K = [dict(zip(k, v)) for v in zip(*k.values())]
     pairs = []
-    for i, j in sorted(_title_pairs(k)):
+    for i, j in _may_match(sorted(_title_pairs(k)), k):
         if K[i]['content'] and K[i]['content'] == K[j]['content'] and not (K[i]['title'] and K[j]['title']):
             d = dict(kind='exact', score=1.0, action='merged', reason='same content (title, first author and abstract) and no DOI or arXiv id')
         elif not (d := _decide(K[i], K[j])): continue

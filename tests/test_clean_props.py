@@ -151,3 +151,27 @@ def test_percent_sign_never_drops_text(a):
     assert r['abstract'].endswith('tailword'), (a, r['abstract'])
     for w in ('energy', 'resolution', 'constant', 'term', 'found'): assert r['abstract'].count(w) == a.count(w), (a, r['abstract'])
     assert r['abstract'].count('%') == a.count('%'), (a, r['abstract'])   # \% and % alike become one percent sign
+
+# The shortcuts of `_repair_text` (a text or name without any repair's trigger is returned as it is, uncached) must give what the
+# full repairs give: same text, nothing logged, nothing flagged
+from paperlens import clean as _C
+
+def _full(text, kinds):
+    out, log, flags = _C._repair_cached(text, tuple(kinds), 'title', _C.GLUE_MIN_LEN, frozenset())
+    return out, list(log), list(flags)
+
+@_cfg
+@given(marked | anything | _texts(_PLAIN + _MARKUP + ['¹', 'http://x.org', 'a- b', '  ', '\u00a0', ' ,', '( ', 'abcdefghijklmno', '\u2009']))
+def test_shortcuts_agree(t):
+    for kinds in (_C.TEXT_REPAIRS, _C.MARKUP_REPAIRS):
+        log, flags = [], []
+        assert (_C._repair_text(t, kinds, 'title', log, flags), [(e['field'], e['kind'], e['before'], e['after']) for e in log], flags) == _full(t, kinds)
+
+def test_shortcut_triggers():
+    "each repair's own trigger is seen by the title shortcut (a text it would skip is one no repair changes)"
+    hint = _C._text_hint(_C.GLUE_MIN_LEN)
+    for t in ['a &amp; b', 'a <i>b</i>', 'a $x$', 'a \\emph{b}', 'word¹ here', 'see2https://x.org', 'repre- sentation',
+              'learningsparserepresentations', 'a  b', 'a\tb', ' a', 'a ', 'a , b', '( a)', 'a\u00a0b']:
+        assert hint.search(t) and not _C._untouched(t, _C.GLUE_MIN_LEN) and not _C._untouched(t + ' é', _C.GLUE_MIN_LEN), t
+    for t in ['Attention Is All You Need (2017)', 'Modèles de langue']:
+        assert not hint.search(t) and _C._untouched(t, _C.GLUE_MIN_LEN)
