@@ -444,6 +444,7 @@ _ASCII_HINT = re.compile(r'[&<$\\\t\n\r\f\v\x1c-\x1f]')   # in ASCII text the on
 
 def _untouched(text:str, glue_min:int)->bool:
     "Is non-empty `text` one that no text repair changes? `_text_hint` with plain string tests for ASCII text (three times faster)"
+    if len(text) > 200 and _token_re(glue_min).search(text): return False   # an abstract: a long word comes early, before any full scan
     if not text.isascii(): return not _text_hint(glue_min).search(text)
     if _ASCII_HINT.search(text) or 'http' in text or text[0] == ' ' or text[-1] == ' ': return False
     if '  ' in text or '- ' in text or ' ,' in text or ' ;' in text or ' :' in text or ' )' in text or ' ]' in text or ' .' in text \
