@@ -32,6 +32,8 @@ def _wos(r:dict)->dict:
                 arxiv_id=ax[0] if ax else None, arxiv_version=ax[1] if ax else None)
 
 # %% ../nbs/01d_databases.ipynb
+_WOS_TAG = re.compile(r'^[A-Z][A-Z0-9] ')
+
 def parse_wos(text:str, # the file's text (`\n` line ends)
               name:str='', # the file name, for provenance
              )->Parsed:
@@ -51,7 +53,7 @@ def parse_wos(text:str, # the file's text (`\n` line ends)
             else: p.notes.append(new_note(name, start+1, 'rejected', f"{name}:{start+1}: record has no TI, AB or DI", '\n'.join(lines[start:i+1]), i+1))
             cur = None
         elif l.startswith('   ') and tag: cur[tag].append(l.strip())
-        elif re.match(r'^[A-Z][A-Z0-9] ', l): tag = l[:2]; cur.setdefault(tag, []).append(l[3:].strip())
+        elif _WOS_TAG.match(l): tag = l[:2]; cur.setdefault(tag, []).append(l[3:].strip())
         elif l.strip(): cur.setdefault(tag or 'PT', []).append(l.strip())
     if cur is not None:
         p.notes.append(new_note(name, start+1, 'rejected', f"{name}:{start+1}: record has no `ER` line (the file ends inside it)", '\n'.join(lines[start:]), len(lines)))

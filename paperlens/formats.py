@@ -197,6 +197,8 @@ def _person(a)->dict|None:
         if isinstance(n := a.get(k), str) and n.strip(): return split_name(n)
     return None
 
+_AND, _AND_SPLIT = re.compile(r'\s+and\s+'), re.compile(r'\s*,?\s+and\s+')
+
 def split_authors(s:str|list|None, # author string, or a list of names
                  )->list[dict]: # list of `{'family', 'given'}`
     "Split an author list into `{family, given}` dicts"
@@ -204,9 +206,9 @@ def split_authors(s:str|list|None, # author string, or a list of names
     if isinstance(s, (list, tuple)): return [n for a in s if a for n in [_person(a)] if n and n['family']]
     s = ' '.join(s.split())
     if ';' in s: return [split_name(a) for a in s.split(';') if a.strip()]
-    if re.search(r'\s+and\s+', s):   # BibTeX/arXiv: `Last, First and Last, First` or `First Last, First Last and First Last`
+    if _AND.search(s):   # BibTeX/arXiv: `Last, First and Last, First` or `First Last, First Last and First Last`
         out = []
-        for piece in re.split(r'\s*,?\s+and\s+', s):
+        for piece in _AND_SPLIT.split(s):
             sides = [q.strip() for q in piece.split(',') if q.strip()]
             multi = len(sides) > 1 and all(len(q.split()) > 1 for q in sides)
             out += [split_name(q) for q in sides] if multi else [split_name(piece)] if piece.strip() else []
@@ -258,6 +260,7 @@ _col = lru_cache(maxsize=4096)(lambda c: re.sub(r'[^a-z0-9]+', '_', str(c).strip
 _field_of = lru_cache(maxsize=4096)(lambda c: _ALIAS.get(_col(c)))
 
 
+_DOI_PREFIX = re.compile(r'^(?:https?://(?:dx\.)?doi\.org/|doi:\s*)', re.I)   # a resolver or `doi:` label before a DOI
 _DOI_RE = re.compile(r'^(?:https?://(?:dx\.)?doi\.org/|doi:\s*)?(10\.\d{4,9}/\S+)$', re.I)
 
 def fields_from_row(row:dict, # column name -> value, as read from the source
@@ -282,7 +285,7 @@ def fields_from_row(row:dict, # column name -> value, as read from the source
             if m and 'month' not in out: out['month'] = m
         elif f == 'doi':
             d = _text(v)
-            if d: out['doi'] = re.sub(r'^(?:https?://(?:dx\.)?doi\.org/|doi:\s*)', '', d, flags=re.I).lower()
+            if d: out['doi'] = _DOI_PREFIX.sub('', d).lower()
         elif f == 'keywords':
             out['keywords'] = [str(k).strip() for k in v if str(k).strip()] if isinstance(v, list) else \
                               [k.strip() for k in re.split(r'[;,]\s*|\s+(?=[a-z-]+\.[A-Z]{2}\b)', str(v)) if k.strip()]
@@ -320,7 +323,7 @@ _DOI_IN = re.compile(r'10\.\d+(?:\.\d+)*/\S+')
 def _doi(v)->str|None:
     "The DOI in a DOI field, lower-cased, without resolver prefix or label (`https://doi.org/…`, `doi:`, `DOI 10.…`, `… [doi]`); None when it holds none"
     v = _text(v)
-    m = _DOI_IN.search(re.sub(r'^(?:https?://(?:dx\.)?doi\.org/|doi:\s*)', '', v, flags=re.I)) if v else None
+    m = _DOI_IN.search(_DOI_PREFIX.sub('', v)) if v else None
     return m[0].rstrip('.,;').lower() if m else None
 
 _RANGE = re.compile(r'^([\w.:]+?)\s*(?:-{1,3}|[\u2010-\u2015\u2212])\s*([\w.:]+)$')
@@ -415,10 +418,12 @@ def _tagged(text:str, name:str, fmt:str, tag:re.Pattern, start, mapper, blank_en
 _first = lambda f, *ks: next((v[0] for k in ks for v in [f.get(k)] if v and v[0]), None)
 _all = lambda f, *ks: [x for k in ks for x in f.get(k) or [] if x]
 
+_NUM_RANGE = re.compile(r'^(\d+)\s*-\s*(\d+)$')
+
 def _full_pages(v)->str|None:
     "MEDLINE's abbreviated page ranges in full: `428-38` -> `428–438`"
     v = _text(v)
-    m = re.match(r'^(\d+)\s*-\s*(\d+)$', v or '')
+    m = _NUM_RANGE.match(v or '')
     if m and len(m[2]) < len(m[1]) and int(m[1][:len(m[1]) - len(m[2])] + m[2]) > int(m[1]): v = f"{m[1]}-{m[1][:len(m[1]) - len(m[2])]}{m[2]}"
     return _page_range(v)
 

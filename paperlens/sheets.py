@@ -197,6 +197,7 @@ def _rows(lines:list[str], delim:str, n:int, start:int=0):
             yield first, last, row, None
         else: return
 
+_FLOAT_INT = re.compile(r'\d+\.0')
 _NA_CELLS = {'nan', 'NaN', 'NAN', '<NA>', 'NaT', 'None', 'null', 'NULL'}   # missing values as pandas, Python or a database export write them
 
 def _row_note(name, first, last, why, text)->dict: return new_note(name, first, 'rejected', f"{name}:{first}: {why}", text, last)
@@ -220,7 +221,7 @@ def _table(rows, header:list[str], name:str, fmt:str, lines:list[str]|None=None)
         try: f = {k: v for k, v in mapper(dict(zip(header, row))).items() if v not in (None, [], '')}
         except Exception as e: p.notes.append(_row_note(name, first, last, f"row could not be mapped ({type(e).__name__}: {e})", show(first, last, row))); continue
         for k in ('volume', 'issue'):   # a number column pandas wrote as float: `12.0`
-            if isinstance(f.get(k), str) and re.fullmatch(r'\d+\.0', f[k]): f[k] = f[k][:-2]
+            if isinstance(f.get(k), str) and _FLOAT_INT.fullmatch(f[k]): f[k] = f[k][:-2]
         if f.get('pages'): f['pages'] = _page_range(f['pages'])
         if not any(f.get(k) for k in ('title', 'abstract', 'doi', 'arxiv_id')):
             p.notes.append(_row_note(name, first, last, "row has no title, abstract, DOI or arXiv id", show(first, last, row))); continue
