@@ -110,7 +110,10 @@ def _pages_clash(a:tuple, b:tuple)->bool:
 
 _MISSING = {'nan', 'none', 'null', 'n/a', 'na', '-', '--', 'unknown'}
 
-def _str(v)->str|None: return v.strip() if isinstance(v, str) and v.strip() and v.strip().lower() not in _MISSING else None
+def _str(v)->str|None:
+    if not isinstance(v, str): return None
+    s = v.strip()
+    return s if s and s.lower() not in _MISSING else None
 
 def _group_only(au)->bool:
     "Is an author list one group name (`ASCUS-LSIL Triage Study Group`), which says nothing about the people?"
