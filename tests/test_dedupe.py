@@ -126,3 +126,49 @@ def test_works_kept_apart_under_one_identifier_get_unique_ids(tmp_path):
     assert 'arxiv:2107.05720' in set(m.records.id) and not any('~' in x for xs in m.records.merged_from for x in xs)
     ov = read(Path(__file__).parent/'fixtures'/'ingest'/'mixed', decisions=[dict(id_a='arxiv:2107.05720', id_b=next(i for i in m.decisions.id_a if i.startswith('pl:')), decision='reject')])
     assert ov.decisions.override.eq('reject').sum() == 1 and len(ov.records) == 4           # a decision naming the plain id still applies
+
+# The array pre-filters of the duplicate search (`_may_match` before `_decide`, the DOI and first-author filters of `_near_pairs`)
+# must drop only pairs the one-by-one rules leave apart: checked against those rules on a corpus built to hit them (shared DOIs,
+# arXiv ids, titles that are another plus a subtitle, reused abstracts, one first author or several)
+def _hard_corpus(n=240, seed=3):
+    import random
+    rnd = random.Random(seed)
+    words = 'protein folding graph neural network survey attention sparse transformer cervical cancer screening trial asthma children cohort'.split()
+    titles = [' '.join(rnd.choice(words) for _ in range(rnd.randint(4, 9))) for _ in range(40)]
+    terms = [f'term{x}' for x in range(300)]
+    abstracts = [' '.join(rnd.choice(terms) for _ in range(60)) for _ in range(25)]
+    names = [('Smith', 'J'), ('Chen', 'L'), ('Garcia', 'M'), ('Müller', 'K'), ('Okafor', 'A')]
+    out = []
+    for i in range(n):
+        t = rnd.choice(titles) + (': a subtitle for this version' if rnd.random() < .2 else '')
+        au = [dict(family=f, given=g) for f, g in rnd.sample(names, rnd.randint(1, 3))]
+        out.append(new_record(title=t, authors=au, abstract=rnd.choice(abstracts), year=rnd.choice([2019, 2020, 2021, 2023]),
+                              doi=rnd.choice([None, None, f'10.1/{rnd.randint(0, 60)}', f'10.48550/arxiv.2401.{rnd.randint(0, 9):05d}']),
+                              arxiv_id=rnd.choice([None, None, None, f'2401.{rnd.randint(0, 30):05d}']), venue=rnd.choice([None, 'Nature', 'arXiv']),
+                              volume=rnd.choice([None, '12', '13']), pages=rnd.choice([None, '1-10', '5-9', 'e123']), source_file='x.bib', source_lines=[i + 1, i + 1]))
+    return to_frame([repair(r) for r in out])
+
+def test_prefilters_drop_only_what_the_rules_leave_apart():
+    from paperlens import dedupe as D
+    df = _hard_corpus()
+    k = D._keys(df)
+    k['content'] = [i[:15] if isinstance(i, str) and i.startswith('pl:') else None for i in df['id'].tolist()]
+    K = [dict(zip(k, v)) for v in zip(*k.values())]
+    pairs = sorted(D._title_pairs(k))
+    acts = lambda i, j: (K[i]['content'] and K[i]['content'] == K[j]['content'] and not (K[i]['title'] and K[j]['title'])) or D._decide(K[i], K[j])
+    kept = D._may_match(pairs, k)
+    assert set(kept) <= set(pairs) and kept == sorted(kept)
+    acted = [p for p in pairs if acts(*p)]
+    assert len(acted) > 20 and [p for p in kept if acts(*p)] == acted   # a corpus where the rules act often, and none of those pairs is dropped
+    assert len(kept) < len(pairs)                                         # ... while the filter does drop some
+    # `_near_pairs` with its array filters gives what the one-by-one filters give
+    abstracts = [D._abstract_key(a) if isinstance(a, str) and len(a) >= 100 else '' for a in df['abstract']]
+    titles = [D._title_key(t) if isinstance(t, str) and a else '' for t, a in zip(df['title'], abstracts)]
+    ref = []
+    for i, j in D._candidates([f'{t} {a[:D._BLOCK_CHARS]}' if a else '' for t, a in zip(titles, abstracts)]):
+        if not (abstracts[i] and abstracts[j]) or D._authors(k['authors'][i], k['authors'][j]) is False: continue
+        di, dj = k['doi'][i], k['doi'][j]
+        if di and dj and di != dj and not (di.startswith(D._PREPRINT_DOI) or dj.startswith(D._PREPRINT_DOI)): continue
+        if abstracts[i] == abstracts[j] or D.fuzz.ratio(abstracts[i], abstracts[j], score_cutoff=D.NEAR_ABSTRACT) >= D.NEAR_ABSTRACT: ref.append((i, j))
+    got = [(p['row_a'], p['row_b']) for p in D._near_pairs(df, lambda i, j: False, k['authors'], k['doi'])]
+    assert len(got) > 20 and got == ref   # 25 abstracts reused by 240 records: many near pairs, some dropped for other people or DOIs
