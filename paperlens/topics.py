@@ -4,18 +4,12 @@
 
 # %% ../nbs/05_topics.ipynb 4
 from __future__ import annotations
-import json, os, re, warnings
+import hashlib, json, os, re, shutil, warnings
 from pathlib import Path
 import numpy as np
 import pandas as pd
 from fastcore.basics import store_attr
 from fastcore.meta import delegates
-from bertopic import BERTopic
-from bertopic.backend import BaseEmbedder
-from bertopic.cluster import BaseCluster
-from bertopic.dimensionality import BaseDimensionalityReduction
-from bertopic.vectorizers import ClassTfidfTransformer
-from bertopic.representation import KeyBERTInspired, MaximalMarginalRelevance
 from sklearn.feature_extraction.text import CountVectorizer, ENGLISH_STOP_WORDS
 from .records import atomic_write, dump_json, write_parquet, read_parquet
 from .embed import embed, doc_texts, load_model, DEFAULT_MODEL
@@ -73,7 +67,7 @@ def settings_for(n:int, # number of documents
     "Default topic-model settings for a corpus of `n` documents"
     return dict(n_neighbors=max(2, min(15, n - 2)), n_components=5, k_min=min(5, max(2, n // 25)), k_max=min(40, max(2, n // 15)),
                 min_cluster_size=None, min_samples=None, min_df=1 if n < 50 else 2 if n <= 1000 else 3 if n <= 10000 else 5,
-                pca_dims=50 if n > 10000 else None, low_memory=n > 10000, runs=5 if n <= 1000 else 1)
+                pca_dims=50 if n > 10000 else None, low_memory=n > 10000, runs=15 if n <= 300 else 5 if n <= 1000 else 1)
 
 def _k_grid(lo:int, hi:int)->list:
     "Candidate numbers of topics between `lo` and `hi`: each up to 12, then 14, 16, 20, 24, 28, 32, 40"
@@ -248,21 +242,20 @@ def _names(docs:list[str], # the corpus
     return names
 
 # %% ../nbs/05_topics.ipynb
-class _Backend(BaseEmbedder):
-    "BERTopic embedding backend that embeds through `paperlens.embed` (local model, disk cache)"
-    def __init__(self, model=None, cache_dir=None):
-        super().__init__()
-        self.model, self.cache_dir = model, cache_dir
-    def embed(self, documents, verbose=False):
-        return embed(list(documents), model=self.model, cache_dir=self.cache_dir, progress=verbose)
+def _backend(model=None, cache_dir=None):
+    "A BERTopic embedding backend that embeds through `paperlens.embed` (local model, disk cache); BERTopic is imported only here"
+    from bertopic.backend import BaseEmbedder
+    class _Backend(BaseEmbedder):
+        def embed(self, documents, verbose=False):
+            return embed(list(documents), model=model, cache_dir=cache_dir, progress=verbose)
+    return _Backend()
+
 
 # %% ../nbs/05_topics.ipynb
 _SIZE_KEYS = ('n_neighbors', 'n_components', 'k_min', 'k_max', 'min_cluster_size', 'min_samples', 'min_df', 'pca_dims', 'low_memory', 'runs')
 
 class Topics:
     "A BERTopic topic model with defaults for literature reviews"
-    @delegates(BERTopic.__init__, but=['embedding_model', 'umap_model', 'hdbscan_model', 'vectorizer_model', 'ctfidf_model',
-                                       'representation_model', 'nr_topics', 'calculate_probabilities', 'low_memory'])
     def __init__(self,
                  seed:int=42, # random seed for UMAP (and everything downstream)
                  nr_topics:int|None=None, # merge topics down to at most this many; `None` keeps what HDBSCAN finds
@@ -271,13 +264,13 @@ class Topics:
                  embedding_model=None, # any model `paperlens.embed.load_model` takes: a directory, a sentence-transformers or model2vec model, a BERTopic backend, an object with `.encode`
                  umap_model=None, # replaces the size-based UMAP: anything with `fit_transform` (or `fit` + `transform`)
                  hdbscan_model=None, # replaces the size-based HDBSCAN: anything with `fit` that sets `labels_` (-1 = outlier), e.g. `KMeans`
-                 representation_model=None, # a BERTopic representation model (or a list/dict of them) instead of the default naming
+                 representation_model=None, # a BERTopic representation model (or a list/dict of them) instead of the default keywords
                  vectorizer_model=None, # replaces the stopword-aware bigram CountVectorizer
                  ctfidf_model=None, # replaces `ClassTfidfTransformer(reduce_frequent_words=True)`
                  stability_seeds:int=5, # seeds for the stability measure (0 to skip); large corpora use a 5,000-paper sample
                  n_words:int=10, # top words per topic
                  npmi_reference:list[str]|None=None, # more texts of the field to count word co-occurrences in for NPMI, besides the corpus
-                 **kwargs):
+                 **kwargs): # settings of `settings_for` by name, the rest to `BERTopic(...)` (e.g. `top_n_words`)
         if embedding_model is not None: model = embedding_model
         store_attr()
         self.sizes = {k: kwargs.pop(k) for k in list(kwargs) if k in _SIZE_KEYS}
@@ -307,14 +300,8 @@ def _embed_fn(self:Topics):
 
 @patch
 def _representation(self:Topics, E:np.ndarray):
-    "The user's representation model, else KeyBERTInspired + MMR when the embedding model made `E` (same width)"
-    if self.representation_model is not None: return self.representation_model
-    if self._embed_fn()(['probe']).shape[1] != E.shape[1]:
-        warnings.warn("the embeddings passed to fit are not from the topic model's embedding model (other width): "
-                      "keywords are plain c-TF-IDF; pass embedding_model= to rank them by meaning")
-        return None
-    return [KeyBERTInspired(top_n_words=3 * self.n_words, nr_candidate_words=4 * self.n_words, nr_repr_docs=5, random_state=self.seed),
-            MaximalMarginalRelevance(diversity=0.3, top_n_words=self.n_words)]
+    "The user's representation model; by default none: the keywords are c-TF-IDF words the topic's own papers share (see `_keywords`)"
+    return self.representation_model
 
 @patch
 def _cluster(self:Topics, E:np.ndarray, seed:int)->tuple:
@@ -398,7 +385,7 @@ def fit(self:Topics,
         ids:list[str]|None=None, # record ids (default `doc0`, `doc1`, ...)
         years:list|None=None, # publication year per doc, for the topics-over-time figure
        )->Topics:
-    "Fit the topic model on `docs`"
+    "Fit the topic model on `docs` (or load the same fit from `cache_dir`)"
     docs = list(docs)
     if not docs or not all(isinstance(d, str) for d in docs): raise TypeError("fit expects a non-empty list of texts")
     if len(docs) < 10: raise ValueError(f"{len(docs)} documents are too few for a topic model; need at least 10")
@@ -408,14 +395,20 @@ def fit(self:Topics,
     E = np.asarray(embeddings, dtype=np.float32)
     if E.ndim != 2 or len(E) != len(docs):
         raise ValueError(f"embeddings have shape {E.shape}; expected one row per document ({len(docs)} rows)")
-    E = E / np.maximum(np.linalg.norm(E, axis=1, keepdims=True), 1e-12)
+    E = np.ascontiguousarray(E / np.maximum(np.linalg.norm(E, axis=1, keepdims=True), 1e-12))
+    key = self._cache_key(docs, E, ids, years)
+    if key and self._from_cache(key, docs, E, ids): return self
+    from bertopic import BERTopic
+    from bertopic.cluster import BaseCluster
+    from bertopic.dimensionality import BaseDimensionalityReduction
+    from bertopic.vectorizers import ClassTfidfTransformer
     order = np.argsort(np.array(ids, dtype=object), kind='stable')   # fit in record-id order: the input order never matters
     Es, docs_s = E[order], [docs[i] for i in order]
     raw_s, lab_s, self.k_scores_ = self._cluster(Es, self.seed)
     with warnings.catch_warnings():
         warnings.simplefilter('ignore')
         rep = self._representation(E)
-        tm = BERTopic(embedding_model=_Backend(self.model, self.cache_dir), umap_model=BaseDimensionalityReduction(),
+        tm = BERTopic(embedding_model=_backend(self.model, self.cache_dir), umap_model=BaseDimensionalityReduction(),
                       hdbscan_model=BaseCluster(), vectorizer_model=self._vectorizer(docs_s),
                       ctfidf_model=self.ctfidf_model or ClassTfidfTransformer(reduce_frequent_words=True),
                       representation_model=rep, top_n_words=max(self.n_words, 30) if rep is not None else self.n_words, **self.kwargs)
@@ -423,6 +416,7 @@ def fit(self:Topics,
     lab_s = np.asarray(tm.topics_)
     topic_ids = sorted(tm.topic_representations_)
     tm.topic_embeddings_ = _centres(Es, lab_s, topic_ids)
+    if rep is None: tm.topic_representations_.update(_keywords(tm, docs_s, lab_s, max(self.n_words, 10)))
     labels, raw = np.empty_like(lab_s), np.empty_like(np.asarray(raw_s))
     labels[order], raw[order] = lab_s, raw_s
     self.topic_model_, self.docs_, self.embeddings_, self.raw_labels_, self.order_ = tm, docs, E, raw, order
@@ -431,7 +425,31 @@ def fit(self:Topics,
     self.assignments_ = pd.DataFrame({'id': ids, 'topic': labels, 'probability': self._probability(E, labels)})
     self.topic_info_ = self._topic_info()
     self.quality_ = self._quality()
+    if key: self._to_cache(key)
     return self
+
+
+# %% ../nbs/05_topics.ipynb
+def _keywords(tm, # a fitted BERTopic
+              docs:list[str], # the documents it was fitted on
+              labels:np.ndarray, # their topics
+              n:int=10, # words per topic
+              min_docs:int=2, # papers of the topic that must use a word
+             )->dict: # topic -> [(word, c-TF-IDF), ...]
+    "Each topic's top `n` c-TF-IDF words among those at least `min_docs` of its own papers use"
+    vec = tm.vectorizer_model
+    B = vec.transform(docs).tocsr(); B.data[:] = 1
+    vocab, W = vec.get_feature_names_out(), tm.c_tf_idf_.tocsr()
+    out = {}
+    for t in sorted(tm.topic_representations_):
+        m = np.flatnonzero(labels == t)
+        if not len(m): continue
+        s = W[t + tm._outliers].toarray().ravel()
+        s[np.asarray(B[m].sum(0)).ravel() < min(min_docs, len(m))] = 0
+        top = [j for j in np.argsort(-s, kind='stable')[:n] if s[j] > 0]
+        out[t] = [(str(vocab[j]), float(s[j])) for j in top]
+    return out
+
 
 # %% ../nbs/05_topics.ipynb
 @patch
@@ -560,19 +578,57 @@ def save(self:Topics, path:str|Path)->Path:
     return path
 
 # %% ../nbs/05_topics.ipynb
+class _Saved:
+    "A saved BERTopic model as `Topics` uses it, read without importing BERTopic; anything else it is asked for loads the real model"
+    def __init__(self, path:Path, model=None):
+        from safetensors.numpy import load as st_load
+        path = Path(path)
+        if not (path/'topics.json').exists(): raise FileNotFoundError(f"{path}: no topics.json; not a saved BERTopic model")
+        self._files = {p.name: p.read_bytes() for p in sorted(path.iterdir()) if p.is_file()}
+        self._model_name, self._live = model, None
+        self.topic_embeddings_ = st_load(self._files['topic_embeddings.safetensors'])['topic_embeddings']
+        reps = json.loads(self._files['topics.json'])['topic_representations']
+        self.topic_representations_ = {int(k): [(w, s) for w, s in v] for k, v in reps.items()}
+        self._snapshot = self._state()
+
+    def _state(self): return (json.dumps(self.topic_representations_, sort_keys=True, default=str), self.topic_embeddings_.tobytes())
+
+    def _bertopic(self):
+        "The real BERTopic model, loaded once (from a copy of the files)"
+        if self._live is None:
+            import tempfile
+            from bertopic import BERTopic
+            from paperlens.embed import _quiet_loading
+            with tempfile.TemporaryDirectory() as d, warnings.catch_warnings(), _quiet_loading():
+                warnings.simplefilter('ignore')
+                for name, b in self._files.items(): Path(d, name).write_bytes(b)
+                self._live = BERTopic.load(d, embedding_model=_backend(self._model_name))
+            self._live.topic_embeddings_, self._live.topic_representations_ = self.topic_embeddings_, self.topic_representations_
+        return self._live
+
+    def __getattr__(self, name):
+        if name.startswith('__') or name in ('_files', '_live', '_model_name', '_snapshot'): raise AttributeError(name)
+        return getattr(self._bertopic(), name)
+
+    def save(self, path, **kwargs):
+        "The saved files as they were read; BERTopic's own `save` once the model was loaded or changed"
+        if self._live is not None or self._state() != self._snapshot: return self._bertopic().save(str(path), **kwargs)
+        path = Path(path); path.mkdir(parents=True, exist_ok=True)
+        for name, b in self._files.items(): atomic_write(path/name, b)
+
+
+# %% ../nbs/05_topics.ipynb
 @patch(cls_method=True)
 def load(cls:Topics, path:str|Path)->Topics:
     "Load a model saved with `Topics.save`"
-    from paperlens.embed import _offline, _quiet_loading
+    from paperlens.embed import _offline
     path = Path(path)
     if not (path/'topics.json').exists(): raise FileNotFoundError(f"{path}: no topics.json here; is this a folder written by Topics.save?")
     _offline()
     cfg = json.loads((path/'topics.json').read_text())
     s = cfg['settings']
     t = cls(seed=s['seed'], nr_topics=s['nr_topics'], model=s['model'], stability_seeds=s['stability_seeds'], n_words=s['n_words'], **s['sizes'])
-    with warnings.catch_warnings(), _quiet_loading():
-        warnings.simplefilter('ignore')
-        tm = BERTopic.load(str(path/'bertopic'), embedding_model=_Backend(s['model']))
+    tm = _Saved(path/'bertopic', s['model'])
     a = read_parquet(path/'assignments.parquet')
     t.topic_model_, t.quality_ = tm, cfg['quality']
     t.assignments_ = a[['id', 'topic', 'probability']].copy()
@@ -582,6 +638,74 @@ def load(cls:Topics, path:str|Path)->Topics:
     from safetensors.numpy import load_file
     t.embeddings_, t.labels_ = load_file(str(path/'embeddings.safetensors'))['embeddings'], t.assignments_.topic.to_numpy()
     return t
+
+# %% ../nbs/05_topics.ipynb
+def _source_digest()->str:
+    "SHA-256 of the modules a topic fit depends on: cached fits of older code are not reused"
+    import paperlens
+    here = Path(paperlens.__file__).parent
+    return hashlib.sha256(b''.join((here/f).read_bytes() for f in ('topics.py', 'quality.py', 'figures.py') if (here/f).exists())).hexdigest()
+
+@patch
+def _cache_key(self:Topics, docs:list, E:np.ndarray, ids:list, years)->str|None:
+    "SHA-256 naming this fit (`None`: not cached)"
+    if not self.cache_dir or any(m is not None for m in (self.umap_model, self.hdbscan_model, self.representation_model,
+                                                          self.vectorizer_model, self.ctfidf_model)): return None
+    if self.model is not None and not isinstance(self.model, (str, Path)): return None   # a model object: no stable name to key on
+    from paperlens import __version__
+    meta = dict(format=1, version=__version__, code=_source_digest(), shape=list(E.shape), ids=ids, docs=docs,
+                years=None if years is None else [None if pd.isna(y) else str(y) for y in years], seed=self.seed,
+                nr_topics=self.nr_topics, model=_model_dir(self.model), stability_seeds=self.stability_seeds, n_words=self.n_words,
+                sizes=self.sizes, kwargs=repr(sorted(self.kwargs.items())), npmi_reference=list(self.npmi_reference or []))
+    h = hashlib.sha256(json.dumps(meta, sort_keys=True, default=str).encode())
+    h.update(np.ascontiguousarray(E, dtype=np.float32).tobytes())
+    return h.hexdigest()
+
+def _digests(folder:Path)->dict:
+    return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(folder.rglob('*')) if p.is_file()}
+
+@patch
+def _to_cache(self:Topics, key:str):
+    "Store this fit under `cache_dir/topics/key/`, atomically"
+    from paperlens.figures import topic_map
+    root = Path(self.cache_dir)/'topics'
+    tmp = root/f'.{key}.{os.getpid()}.tmp'
+    try:
+        topic_map(self)   # the map the figures draw is part of what a review needs
+        shutil.rmtree(tmp, ignore_errors=True)
+        self.save(tmp)
+        ks = None if self.k_scores_ is None else {str(k): v for k, v in self.k_scores_.items()}
+        atomic_write(tmp/'fit.json', dump_json(dict(k_scores=ks, raw_labels=np.asarray(self.raw_labels_).tolist())))
+        atomic_write(tmp/'manifest.json', dump_json(dict(key=key, files=_digests(tmp))))
+        shutil.rmtree(root/key, ignore_errors=True)
+        os.replace(tmp, root/key)
+    except OSError as e:
+        warnings.warn(f"{root}: the topic fit could not be cached ({e}); the next run fits again")
+        shutil.rmtree(tmp, ignore_errors=True)
+
+@patch
+def _from_cache(self:Topics, key:str, docs:list, E:np.ndarray, ids:list)->bool:
+    "Fill `self` from the cached fit `key` if it is there and intact; a broken entry is left to be refitted, with a warning"
+    entry = Path(self.cache_dir)/'topics'/key
+    if not entry.is_dir(): return False
+    try:
+        man = json.loads((entry/'manifest.json').read_text(encoding='utf-8'))
+        found = _digests(entry); found.pop('manifest.json', None)
+        if man.get('key') != key: raise ValueError("its manifest names another fit")
+        bad = sorted(set(found) ^ set(man['files']) | {f for f in found if man['files'].get(f) != found[f]})
+        if bad: raise ValueError(f"{len(bad)} file(s) missing, added or changed: {', '.join(bad[:3])}")
+        t = Topics.load(entry)
+        fit = json.loads((entry/'fit.json').read_text(encoding='utf-8'))
+        if t.assignments_.id.tolist() != ids or not np.array_equal(t.embeddings_, E): raise ValueError("it holds other papers")
+    except Exception as e:
+        warnings.warn(f"{entry}: cached topic fit not usable ({e}); fitting again")
+        return False
+    for a in ('topic_model_', 'quality_', 'assignments_', 'years_', 'map_', 'topic_info_', 'labels_'): setattr(self, a, getattr(t, a))
+    self.docs_, self.embeddings_, self.order_ = docs, E, np.argsort(np.array(ids, dtype=object), kind='stable')
+    self.raw_labels_ = np.asarray(fit['raw_labels'], dtype=int)
+    self.k_scores_ = None if fit['k_scores'] is None else {int(k): v for k, v in fit['k_scores'].items()}
+    return True
+
 
 # %% ../nbs/05_topics.ipynb
 @patch
