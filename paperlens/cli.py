@@ -175,7 +175,7 @@ def review(inputs:_INPUTS,
            seed:int=42,          # random seed: the same inputs and seed give a byte-identical bundle
            nr_topics:int=None,   # reduce to this many topics (default: as many as the data support)
            model:str=None,       # 'minilm', 'onnx' (MiniLM on ONNX Runtime, int8), 'static' (fast) or a model folder; default MiniLM, the fast mode above 20,000 records when MiniLM would take over 5 min here
-           cache_dir:str=None,   # embedding cache (default: $PAPERLENS_CACHE or ~/.cache/paperlens)
+           cache_dir:str=None,   # embeddings, topic fits and written reviews kept between runs (default: $PAPERLENS_CACHE or ~/.cache/paperlens)
            fmt:str=None,         # force this input format instead of sniffing each file
            decisions:str=None,   # a duplicate-decisions file whose accept/reject overrides are re-applied
            engine:str='local',   # 'local' (one process) or 'dask' (every stage in partitions on a Dask cluster)

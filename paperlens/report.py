@@ -217,11 +217,12 @@ def write_cited(corpus:Corpus, # records to cite
                 out:str|Path, # output folder
                 style:str='apa', # citation style: apa, ieee, chicago-author-date or a .csl path
                 summarizer=None, # a custom summarizer for `paperlens.summarize.summarize` (default: its own)
+                cache_dir:str|Path=None, # keep the review there and reuse it while its inputs do not change (`paperlens.summarize.review_key`)
                )->str: # the review Markdown
     "Write the cited review (`review.md`, `review.tex`, `verification.json`) and the references (`.bib`, `.ris`, `.json`) into `out`"
     from paperlens.summarize import write_review
     kw = {} if summarizer is None else dict(summarizer=summarizer)
-    paths = write_review(corpus.records, topics.assignments_, topics.topic_info_, out, style=style, cite=citation_format(style), **kw)
+    paths = write_review(corpus.records, topics.assignments_, topics.topic_info_, out, style=style, cite=citation_format(style), cache_dir=cache_dir, **kw)
     return Path(paths['md']).read_text()
 
 # %% ../nbs/08_report.ipynb
@@ -244,6 +245,7 @@ def write_bundle(corpus:Corpus, # records, as returned by `paperlens.ingest.read
                  style:str='apa', # citation style: apa, ieee, chicago-author-date or a path to a .csl file
                  settings:dict=None, # what else to record in the manifest (seed, number of topics, model, ...)
                  summarizer=None, # a custom summarizer for the review (see `paperlens.summarize.summarize`)
+                 cache_dir:str|Path=None, # where the written review is kept for the next run (None: not kept)
                 )->Bundle:
     "Write the review bundle of `corpus` and its `topics` into `out`"
     from paperlens.ingest import write_ingest
@@ -252,7 +254,7 @@ def write_bundle(corpus:Corpus, # records, as returned by `paperlens.ingest.read
     with atomic_dir(out) as tmp:
         write_ingest(corpus, tmp)
         write_topics(topics, tmp)
-        md = write_cited(corpus, topics, tmp, style, summarizer)
+        md = write_cited(corpus, topics, tmp, style, summarizer, cache_dir=cache_dir)
         b = write_reports(Bundle(tmp, manifest(inputs, settings), corpus, md, prisma_counts(corpus), topics))
     b.path = Path(out)
     return b
@@ -302,7 +304,7 @@ def review(*paths:str|Path,  # files or folders, any supported format
                                 say=lambda m: print(m, file=sys.stderr, flush=True))
         topics = fit_topics(corpus, seed=seed, nr_topics=nr_topics, model=model, cache_dir=cache_dir or default_cache_dir(), **kw)
         bar.update(); bar.set_description('review and report')
-        b = write_bundle(corpus, topics, out, list(paths), style, settings, summarizer); bar.update()
+        b = write_bundle(corpus, topics, out, list(paths), style, settings, summarizer, cache_dir=cache_dir or default_cache_dir()); bar.update()
     return b
 
 # %% ../nbs/08_report.ipynb

