@@ -46,7 +46,7 @@ def generate(n:int, out:Path, per_file:int=50_000, seed:int=0)->Path:
     by_cat, titles, authors = pool()
     cats = sorted(by_cat)
     rnd = random.Random(seed)
-    recs, used = [], set()
+    recs, used, k = [], set(), 0
     by_title = {}
     for c, t in titles: by_title.setdefault(c, []).append(t.split())
     for i in range(n):
@@ -69,10 +69,11 @@ def generate(n:int, out:Path, per_file:int=50_000, seed:int=0)->Path:
         if u < 0.01: recs.append({**rec, 'versions': rec['versions'] + [dict(version='v2', created='Tue, 3 Apr 2007 10:00:00 GMT')]})
         elif u < 0.013: recs.append({**rec, 'id': None, 'title': rec['title'] + ' (extended version)'})
         elif u < 0.014: recs.append({**rec, 'id': None, 'title': None, 'abstract': None})
-    for k in range(0, len(recs), per_file):
-        with open(out/f'arxiv-{k // per_file:04d}.jsonl', 'w') as f:
-            f.write('\n'.join(json.dumps(r) for r in recs[k:k + per_file]) + '\n')
-    done.write_text(str(len(recs)))
+        while len(recs) >= per_file or (i == n - 1 and recs):   # written as they come: a million records never sit in memory
+            with open(out/f'arxiv-{k // per_file:04d}.jsonl', 'w') as f:
+                f.write('\n'.join(json.dumps(r) for r in recs[:per_file]) + '\n')
+            k += len(recs[:per_file]); recs = recs[per_file:]
+    done.write_text(str(k))
     return out
 
 # ---------------------------------------------------------------------------------------------------------------- one run
@@ -82,11 +83,22 @@ def _hwm()->float:
         if l.startswith('VmHWM'): return int(l.split()[1]) / 2**20
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 2**20
 
+def _cpu()->float:
+    r = resource.getrusage(resource.RUSAGE_SELF); return r.ru_utime + r.ru_stime
+
 def run(a):
     import numpy as np
     from paperlens.embed import load_model
+    load0 = round(os.getloadavg()[0], 2)
+    os.environ['PAPERLENS_TIMINGS'] = str(Path(a.json).with_suffix('.stages.jsonl'))   # the Dask engine appends a line as each stage ends
+    Path(os.environ['PAPERLENS_TIMINGS']).unlink(missing_ok=True)
     load_model('static')   # distilled once into the cache before timing
-    T, M = {}, {}
+    T, M, CPU, LOAD = {}, {}, {}, {}
+    class _T(dict):   # a stage's wall seconds, with the client's CPU seconds and the load average when it ended
+        def __setitem__(self, k, v):
+            super().__setitem__(k, v); CPU[k] = round(_cpu() - sum(CPU.values()) - c00, 1); LOAD[k] = round(os.getloadavg()[0], 2)
+            with open(Path(a.json).with_suffix('.progress.jsonl'), 'a') as f: f.write(json.dumps(dict(stage=k, seconds=round(v, 1), cpu_s=CPU[k], load=LOAD[k], peak_gib=round(_hwm(), 2))) + '\n')
+    T, c00 = _T(), _cpu()
     t0 = time.perf_counter()
     if a.engine == 'local':
         from paperlens.ingest import read
@@ -101,8 +113,8 @@ def run(a):
             t = fit_topics(c.records.iloc[idx], embeddings=E[idx], model='static', cache_dir=False, stability_seeds=0)
         else: t = fit_topics(c.records, embeddings=E, model='static', cache_dir=False, stability_seeds=0)
         T['topics'] = time.perf_counter() - t0; M['topics'] = _hwm()
-        out = dict(records=len(c.records), seen=c.report['totals']['seen'], topics=len(t.topic_info_), workers={})
-        if a.report:
+        out = dict(records=len(c.records), seen=c.report['totals']['seen'], topics=len(t.topic_info_), workers={}, fit_sample=min(a.sample, len(c.records)))
+        if a.report and len(c.records) <= a.sample:   # the local engine has no sample-then-assign path: its bundle needs a fit on every record
             from paperlens.report import write_bundle
             t0 = time.perf_counter(); write_bundle(c, t, a.out, [a.data], 'apa', {}); T['report'] = time.perf_counter() - t0; M['report'] = _hwm()
     else:
@@ -111,17 +123,21 @@ def run(a):
         client.run(lambda: __import__('paperlens.embed', fromlist=['x']).load_model('static'))
         tm = {}
         c = D.read(a.data, client=client, progress=False); T['ingest'] = time.perf_counter() - t0; M['ingest'] = _hwm()
-        t0 = time.perf_counter(); vec = D.embed(c, client, model='static', cache_dir=False); T['embed'] = time.perf_counter() - t0; M['embed'] = _hwm()
+        t0 = time.perf_counter(); vec = D.embed(c, client, model='static', cache_dir=False); T['embed'] = time.perf_counter() - t0; M['embed'] = _hwm(); D._note(client, 'embed', T['embed'])
         t0 = time.perf_counter(); t = D.fit_topics(c, vec, client, model='static', cache_dir=False, sample=a.sample, stability_seeds=0)
-        T['topics'] = time.perf_counter() - t0; M['topics'] = _hwm()
+        T['topics'] = time.perf_counter() - t0; M['topics'] = _hwm(); D._note(client, 'topics', T['topics'])
         if a.report:
             from paperlens.report import write_bundle
             t0 = time.perf_counter(); write_bundle(c, t, a.out, [a.data], 'apa', {}); T['report'] = time.perf_counter() - t0; M['report'] = _hwm()
+            D._note(client, 'report', T['report'])
         w = client.run(_hwm)
         out = dict(records=len(c.records), seen=c.report['totals']['seen'], topics=len(t.topic_info_),
                    workers={k.rsplit(':', 1)[-1]: round(v, 2) for k, v in w.items()}, dedupe_partitions=c.report.get('duplicate_partitions'),
                    partitions=len(c.parts), fit_sample=t.quality_.get('fit_sample'), ingest_parts=getattr(c, 'timings', {}), topic_parts=getattr(t, 'timings_', {}))
         D._close(client)
+    stages = Path(os.environ['PAPERLENS_TIMINGS'])
+    out.update(stages=[json.loads(l) for l in stages.read_text().splitlines()] if stages.exists() else [], client_cpu_s=CPU, load=LOAD,
+               started_load=load0)
     out.update(engine=a.engine, n_workers=a.workers if a.engine == 'dask' else 0, seconds={k: round(v, 1) for k, v in T.items()},
                total_s=round(sum(T.values()), 1), client_peak_gib={k: round(v, 2) for k, v in M.items()})
     Path(a.json).write_text(json.dumps(out, indent=2))

@@ -11,12 +11,13 @@ import pandas as pd
 from .records import Corpus, to_frame, record_id, atomic_write, dump_json, write_parquet, read_parquet
 
 # %% auto 0
-__all__ = ['CHUNK_BYTES', 'PART_ROWS', 'start', 'chunks', 'read_part', 'dedupe_part', 'dedupe_rows', 'read', 'embed_part',
-           'embed', 'sample_size', 'assign_part', 'fit_topics', 'review']
+__all__ = ['CHUNK_BYTES', 'PART_ROWS', 'SAMPLE_MAX', 'start', 'chunks', 'read_part', 'dedupe_part', 'dedupe_rows', 'read',
+           'embed_part', 'embed', 'sample_size', 'assign_part', 'fit_topics', 'review']
 
 # %% ../nbs/09a_dask.ipynb
 CHUNK_BYTES = int(os.environ.get('PAPERLENS_CHUNK_BYTES') or 16 << 20)   # files larger than this are split at record boundaries
 PART_ROWS = 10_000   # records per partition for embedding and topic assignment
+SAMPLE_MAX = int(os.environ.get('PAPERLENS_SAMPLE_MAX') or 100_000)   # most papers the topic model is fitted on by default (time, not memory)
 _SPLIT = {'jsonl': re.compile(rb'\n'), 'ris': re.compile(rb'\nER  -[^\n]*\n'), 'bibtex': re.compile(rb'\n(?=@)')}
 
 # %% ../nbs/09a_dask.ipynb
@@ -46,6 +47,28 @@ def _bar(futures, desc, progress):
     with tqdm(total=len(futures), desc=desc, disable=not progress, unit='task') as bar:
         for f in as_completed(futures): bar.update()
     return [f.result() for f in futures]
+
+def _usage()->dict:
+    "CPU seconds so far, resident and peak resident memory (GiB) of this process"
+    import resource
+    r, mem = resource.getrusage(resource.RUSAGE_SELF), {}
+    try:
+        for l in open('/proc/self/status'):
+            if l.startswith(('VmHWM', 'VmRSS')): mem[l[:5]] = int(l.split()[1]) / 2**20
+    except OSError: pass
+    return dict(cpu_s=round(r.ru_utime + r.ru_stime, 2), rss_gib=round(mem.get('VmRSS', 0), 3),
+                peak_gib=round(mem.get('VmHWM', r.ru_maxrss / 2**20), 3))
+
+def _note(client, stage:str, seconds:float):
+    "Append one finished stage to the timings log `$PAPERLENS_TIMINGS` (JSON Lines; nothing when unset): wall seconds, load, CPU and memory of the client and each worker"
+    path = os.environ.get('PAPERLENS_TIMINGS')
+    if not path: return
+    try: w = client.run(_usage) if client is not None else {}
+    except Exception: w = {}
+    row = dict(stage=stage, seconds=round(seconds, 3), at=time.strftime('%Y-%m-%dT%H:%M:%SZ', time.gmtime()), load=round(os.getloadavg()[0], 2),
+               client=_usage(), workers={k.rsplit(':', 1)[-1]: v for k, v in sorted(w.items())})
+    with open(path, 'a') as f: f.write(json.dumps(row) + '\n')
+
 
 # %% ../nbs/09a_dask.ipynb
 def chunks(files:list, # files, as found by `paperlens.ingest.read`
@@ -184,13 +207,21 @@ def dedupe_part(paths:list, # Parquet pieces written by `read_part`, in input or
     return dict(decisions=dec, groups=[(int(g[k]), g[rest].tolist()) for k, rest in groups], path=out, n=len(recs))
 
 # %% ../nbs/09a_dask.ipynb
-def dedupe_rows()->int:
-    "Most records one dedupe partition holds: what a worker's memory allows (about 8 KiB a record), at least 100,000"
+def dedupe_rows(client=None, # the cluster's client: the smallest worker's memory limit counts, and a `LocalCluster`'s workers share this machine
+               )->int:
+    "Most records one dedupe partition holds: half of what one worker may use at about 24 KiB a record, at least 100,000"
     try:
         import psutil
         mem = psutil.virtual_memory().available
     except Exception: mem = 8 << 30
-    return max(100_000, int(mem // 2 // 8192))
+    if client is not None:
+        try:
+            ws = list(client.scheduler_info()['workers'].values())
+            lim = [w['memory_limit'] for w in ws if w.get('memory_limit')]
+            local = type(getattr(client, 'cluster', None)).__name__ == 'LocalCluster'
+            mem = min(([mem / max(len(ws), 1)] if local or not lim else []) + lim)
+        except Exception: pass
+    return max(100_000, int(mem // 2 // (24 << 10)))   # measured: a 100,000-record task peaked at 2.7 GiB (0.6 of it the libraries)
 
 def read(*paths:str|Path, # files or folders, any supported format, mixed
          client=None, # a `distributed.Client` (default: a new `LocalCluster`, see `start`)
@@ -198,7 +229,7 @@ def read(*paths:str|Path, # files or folders, any supported format, mixed
          fmt:str|None=None, # force a format instead of sniffing each file
          decisions=None, # duplicate overrides, as for `paperlens.ingest.read`
          max_bytes:int=CHUNK_BYTES, # split files larger than this at record boundaries
-         max_rows:int|None=None, # most records per dedupe partition (default `dedupe_rows()`)
+         max_rows:int|None=None, # most records per dedupe partition (default `dedupe_rows(client)`)
          part_rows:int=PART_ROWS, # records per partition of the later stages (embedding, topic assignment)
          progress:bool=False, # a progress bar per stage
         )->Corpus:
@@ -215,7 +246,7 @@ def read(*paths:str|Path, # files or folders, any supported format, mixed
     futs = [client.submit(read_part, c, str(work/'parsed'/f'part-{i:05d}.parquet'), key=f'parse-{i}-{run}', pure=False)
             for i, c in enumerate(pieces)]
     parts = _bar(futs, 'parse', progress)
-    clock = {'parse': time.perf_counter() - t0}; t0 = time.perf_counter()
+    clock = {'parse': time.perf_counter() - t0}; _note(client, 'parse', clock['parse']); t0 = time.perf_counter()
     stats, notes = {n['file']: _stat(n['file'], None, None, None, 0, {'file': 1}) for n in walk}, {}
     for p in parts:   # per file: the sum over its pieces (the invariant is checked on the sums)
         s = stats.setdefault(p['file'], _stat(p['file'], p['format'], p['encoding'], p['owner'], 0, {}))
@@ -238,7 +269,7 @@ def read(*paths:str|Path, # files or folders, any supported format, mixed
         for r, i in enumerate(ids): where.setdefault(i, r)
         extra = [tuple(where[i] for i in k) for k, d in ov.items() if d == 'accept' and len(k) == 2 and all(i in where for i in k)]
     block = _blocks([k for p in parts for k in p['keys']], extra)
-    nparts = math.ceil(total / (max_rows or dedupe_rows()))
+    nparts = math.ceil(total / (max_rows or dedupe_rows(client)))
     part = _pack(block, nparts)
     (work/'deduped').mkdir(exist_ok=True)
     futs = []
@@ -247,7 +278,7 @@ def read(*paths:str|Path, # files or folders, any supported format, mixed
         futs.append(client.submit(dedupe_part, [p['path'] for p in parts], rows, offsets[:-1], ov, str(work/'deduped'/f'part-{d:05d}.parquet'),
                                   key=f'duplicates-{d}-{run}', pure=False))
     done = _bar(futs, 'duplicates', progress)
-    clock['duplicates'] = time.perf_counter() - t0; t0 = time.perf_counter()
+    clock['duplicates'] = time.perf_counter() - t0; _note(client, 'duplicates', clock['duplicates']); t0 = time.perf_counter()
     decs = [d['decisions'] for d in done]
     dec = pd.concat([d for d in decs if len(d)] or decs[:1], ignore_index=True) if nparts > 1 else decs[0]
     if nparts > 1 and len(dec):   # the order of the local path: by kind and rows, the user's extra merges last
@@ -261,7 +292,7 @@ def read(*paths:str|Path, # files or folders, any supported format, mixed
     corpus = Corpus(recs, _notes(allnotes), dec, _report(list(stats.values()), recs, dec, allnotes))
     corpus.report['duplicate_partitions'] = nparts
     corpus.work, corpus.parts = work, _slices(recs, work/'records', part_rows)   # the records in order, in partitions for the later stages
-    clock['gather'] = time.perf_counter() - t0
+    clock['gather'] = time.perf_counter() - t0; _note(client, 'gather', clock['gather'])
     corpus.timings = {k: round(v, 3) for k, v in clock.items()}   # seconds: parsing, duplicate search, gathering on the client
     return corpus
 
@@ -320,12 +351,12 @@ def embed(corpus:Corpus, # as returned by `read` (records in partitions)
 # %% ../nbs/09a_dask.ipynb
 def sample_size(dim:int=384, # embedding dimensions
                )->int: # most papers a topic fit on this machine takes (the measured 100,000-paper fit peaked at 2.1 GiB)
-    "How many papers to fit the topic model on: what half the available memory holds at ~24 KiB a paper, at least 20,000"
+    "How many papers to fit the topic model on: what half the available memory holds at ~24 KiB a paper, at least 20,000, at most `SAMPLE_MAX`"
     try:
         import psutil
         mem = psutil.virtual_memory().available
     except Exception: mem = 8 << 30
-    return max(20_000, int(mem // 2 // (24 << 10) * 384 / max(dim, 1)))
+    return max(20_000, min(SAMPLE_MAX, int(mem // 2 // (24 << 10) * 384 / max(dim, 1))))
 
 _LOADED = {}
 
@@ -383,12 +414,12 @@ def fit_topics(corpus:Corpus, # as returned by `read`
     fitted = Path(corpus.work)/'topics-sample'
     t.save(fitted)
     fit_s, t0 = time.perf_counter() - t0, time.perf_counter()
-    client = start(client, quiet=True)
+    client = start(client, quiet=True); _note(client, 'topic fit', fit_s)
     run, futs = _run(), []
     for i, (p, v) in enumerate(zip(corpus.parts, vectors)):
         futs.append(client.submit(assign_part, str(fitted), p, v['path'], v['kept'], key=f'topics-{i}-{run}', pure=False, retries=2))
     done = _bar(futs, 'topics', progress)
-    assign_s, t0 = time.perf_counter() - t0, time.perf_counter()
+    assign_s, t0 = time.perf_counter() - t0, time.perf_counter(); _note(client, 'topic assignment', assign_s)
     _combine(t, done, docs, E, ids, years, idx)
     t.timings_ = dict(fit=round(fit_s, 3), assign=round(assign_s, 3), combine=round(time.perf_counter() - t0, 3))   # not saved: bundles stay byte-identical
     t.quality_.update(skipped_ids=recs['id'][~keep].tolist(), fit_sample=int(m), assigned=int(len(docs) - m))
@@ -451,7 +482,7 @@ def review(*paths:str|Path, # files or folders, any supported format
     tmp = work is None
     work = Path(work or tempfile.mkdtemp(prefix='paperlens-dask-', dir=os.environ.get('PAPERLENS_WORK') or None))
     timings = {} if timings is None else timings
-    clock = lambda k, t0: timings.__setitem__(k, round(time.perf_counter() - t0, 3))
+    def clock(k, t0): timings[k] = round(time.perf_counter() - t0, 3); _note(client, k, timings[k])
     try:
         t0 = time.perf_counter()
         try: corpus = read(*paths, client=client, work=work, fmt=fmt, decisions=decisions, progress=progress)
