@@ -4,13 +4,12 @@
 
 # %% ../nbs/03a_ingest.ipynb 3
 from __future__ import annotations
-import os, gc
-from contextlib import contextmanager
+import os
 from collections import Counter
 from pathlib import Path
 import pandas as pd
 from .records import Corpus, to_frame, new_note, atomic_write, dump_json
-from .parse import parse_file
+from .parse import parse_file, _no_gc
 from .clean import repair, repair_all, DERIVED
 from .dedupe import find_duplicates, apply_decisions, merge_groups, read_overrides, unique_ids
 
@@ -92,14 +91,6 @@ def read(*paths:str|Path,        # files or folders, any supported format, mixed
     "Read paper records from `paths` into one repaired, deduplicated `Corpus`"
     if not paths: raise ValueError("read: give at least one file or folder")
     with _no_gc(): return _read(paths, fmt, decisions, progress)
-
-@contextmanager
-def _no_gc():
-    "Python's cycle collector paused: a read makes millions of small objects and no cycles, and full collections over them cost a quarter of its time"
-    was = gc.isenabled(); gc.disable()
-    try: yield
-    finally:
-        if was: gc.enable()
 
 def _read(paths, fmt, decisions, progress)->Corpus:
     files, notes = _files(paths)

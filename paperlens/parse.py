@@ -5,6 +5,7 @@
 # %% ../nbs/01_parse.ipynb 3
 from __future__ import annotations
 import gc, re
+from contextlib import contextmanager
 from pathlib import Path
 from .records import new_record, new_note
 from .formats import (Format, Parsed, _finish, _lines, split_arxiv, split_name, split_authors, split_date, fields_from_row, unaccounted)
@@ -125,11 +126,15 @@ def parse_file(path:str|Path, # the file to read
                fmt:str|None=None, # force a format (a key of `FORMATS`) instead of sniffing it
               )->Parsed:
     "Read one file of paper records in any supported format"
-    on = gc.isenabled()
-    gc.disable()   # a parse builds millions of small objects and no garbage cycles worth a pass: the collector's passes over them cost a third of the time
-    try: return _parse_file(path, fmt)
+    with _no_gc(): return _parse_file(path, fmt)
+
+@contextmanager
+def _no_gc():
+    "Python's cycle collector paused, then put back as the caller had it: a parse (or a whole `read`) makes millions of small objects and no garbage cycles worth a pass, and the collector's passes over them cost a quarter to a third of the time"
+    was = gc.isenabled(); gc.disable()
+    try: yield
     finally:
-        if on: gc.enable()
+        if was: gc.enable()
 
 def _parse_file(path, fmt):
     name = str(path)
