@@ -115,10 +115,17 @@ def _wrapped(x):
 _PERCENT = re.compile(r'(?<!\\)%')   # a bare `%` in record text is a percent sign, never a LaTeX comment
 _SQRT_PAREN = re.compile(r'\\sqrt\s*(?=\()')   # `\sqrt(E)`, a root written without braces: pylatexenc would swallow the `(`
 
+@lru_cache(1)
+def _walker_db():
+    "The parser's macro database, built once: pylatexenc builds a new one for every `LatexWalker` unless given one"
+    from pylatexenc.latexwalker import get_default_latex_context_db
+    return get_default_latex_context_db()
+
+@lru_cache(100_000)
 def _latex(s):
-    "LaTeX snippet `s` as Unicode text"
+    "LaTeX snippet `s` as Unicode text (cached: math snippets such as `$\\alpha$` repeat across records)"
     conv, _ = _l2t()
-    out = conv.latex_to_text(_SQRT_PAREN.sub('√', _PERCENT.sub(r'\\%', _frac(s))))
+    out = conv.latex_to_text(_SQRT_PAREN.sub('√', _PERCENT.sub(r'\\%', _frac(s))), latex_context=_walker_db())
     return re.sub(r'\s+', ' ', out).strip() if s.strip() == s else re.sub(r'\s+', ' ', out)
 
 def _is_math(body):
