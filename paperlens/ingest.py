@@ -4,7 +4,7 @@
 
 # %% ../nbs/03a_ingest.ipynb 3
 from __future__ import annotations
-import os
+import gc, os
 from collections import Counter
 from pathlib import Path
 import pandas as pd
@@ -90,7 +90,10 @@ def read(*paths:str|Path,        # files or folders, any supported format, mixed
         )->Corpus:                # records plus notes, duplicate decisions and the ingest report
     "Read paper records from `paths` into one repaired, deduplicated `Corpus`"
     if not paths: raise ValueError("read: give at least one file or folder")
-    with _no_gc(): return _read(paths, fmt, decisions, progress)
+    with _no_gc():
+        out = _read(paths, fmt, decisions, progress)
+        gc.freeze(); gc.unfreeze()   # what `read` made moves to the oldest generation in one step: no young-generation pass over every record when the collector is back
+        return out
 
 def _read(paths, fmt, decisions, progress)->Corpus:
     files, notes = _files(paths)
@@ -119,9 +122,10 @@ def _read(paths, fmt, decisions, progress)->Corpus:
     except (Exception, RecursionError) as e:   # a bug in duplicate detection must not cost the records: keep them all, say so
         notes.append(new_note('(duplicate detection)', None, 'file', f"duplicate detection failed ({type(e).__name__}: {e}); no records were merged"))
         dec = find_duplicates(df.iloc[:0], overrides=None)
+    src = df['source_file'].tolist()   # by position, as `merge_groups` gives rows (one Arrow lookup a row would cost a second on 100,000)
     for keep, rest in merge_groups(df, dec):
-        stats[df.source_file[keep]]['parsed'] += 1
-        for k in rest: stats[df.source_file[k]]['merged'] += 1
+        stats[src[keep]]['parsed'] += 1
+        for k in rest: stats[src[k]]['merged'] += 1
     out = apply_decisions(df, dec)
     return Corpus(out, _notes(notes), dec, _report(list(stats.values()), out, dec, notes))
 

@@ -56,11 +56,17 @@ def new_record(**kw)->dict:
 
 # %% ../nbs/00_records.ipynb
 _INT_COLUMNS = ('year', 'month', 'arxiv_version')
+_FIELDS = frozenset(COLUMNS)
 
 def to_frame(records:list[dict], # record dicts, as made by `new_record`
             )->pd.DataFrame:     # one row per record, columns as in `COLUMNS`
     "Records as a DataFrame with the schema's columns and types"
-    df = pd.DataFrame([new_record(**r) for r in records], columns=list(COLUMNS))
+    if not records: df = pd.DataFrame([], columns=list(COLUMNS))
+    else:   # column by column: no dict per record (`new_record(**r)` for each cost a second on 100,000 records); the same frame
+        for r in records:
+            if not _FIELDS.issuperset(r): raise KeyError(f"unknown record fields: {sorted(set(r) - _FIELDS)}")
+        df = pd.DataFrame({c: [r[c] if c in r else [] for r in records] if c in LIST_COLUMNS else [r.get(c) for r in records] for c in COLUMNS},
+                          columns=list(COLUMNS))
     for c in _INT_COLUMNS: df[c] = df[c].astype('Int64')
     return df
 
