@@ -146,3 +146,18 @@ def test_cache_reused_with_other_threads(work, tmp_path):
         from paperlens.embed import embed
         print(json.dumps(embed(TEXTS[:40], cache_dir=False, progress=False).tolist()))''', work, env={'OMP_NUM_THREADS': '1'})), np.float32)
     assert float((fresh * np.array(one['E'], np.float32)).sum(1).min()) >= 0.9999
+
+def test_robust_to_tiny_perturbations(work):
+    "Up to 300 papers the clustering has no random part: the examples keep their topics (and NPMI >= 0) under noise of 1e-6 and 1e-4 and another seed"
+    out = json.loads(_run('''
+        ids = SEEDS.id.tolist()
+        base = Topics(seed=42, stability_seeds=0).fit(TEXTS, E, ids=ids)
+        rng = np.random.default_rng(0)
+        runs = [Topics(seed=s, stability_seeds=0).fit(TEXTS, E + rng.normal(0, sc, E.shape).astype(np.float32), ids=ids)
+                for s, sc in ((7, 1e-6), (8, 1e-4))]
+        print(json.dumps(dict(base=base.assignments_.topic.tolist(), runs=[t.assignments_.topic.tolist() for t in runs],
+                              npmi=[t.quality_['coherence_npmi'] for t in [base] + runs], cluster=base._settings(len(ids))['cluster'])))
+        ''', work))
+    assert out['cluster'] == 'ward'
+    assert all(r == out['base'] for r in out['runs'])
+    assert min(out['npmi']) >= 0, out['npmi']
