@@ -304,7 +304,9 @@ def split_glued(text:str)->tuple[str, list, list]:
             a, b = max(0, m.start() - 20), min(len(text), m.end() + 20)
             flags.append(_flag('dropped-numeral', text[a:m.start()] + r + text[m.end():b]))
         return r
-    text, changes = _sub(_token_re(GLUE_MIN_LEN), fn, text)
+    pat = _token_re(GLUE_MIN_LEN)
+    if not any(_split(t) for t in pat.findall(text)): return text, [], []   # no long token that would split (most texts): nothing to look at
+    text, changes = _sub(pat, fn, text)
     return text, changes, flags
 
 @lru_cache(4)
@@ -330,16 +332,26 @@ _SPACES = re.compile(r'\s{2,}|[\t\n\r\f\v\u00a0\u2009\u200b]')
 _PUNCT_HINT = re.compile(r' [,;:)\].]|[(\[] ')
 _PUNCT_SPACE = re.compile(r'(?<=\S) +([,;:)\]]|\.(?![\w]))|(?<=[(\[]) +(?=\S)')
 
+def _spaced(text:str)->bool:
+    "`_SPACES.search(text)`, with plain string tests for ASCII text (several times faster on an abstract)"
+    if text.isascii() and not ('\x1c' in text or '\x1d' in text or '\x1e' in text or '\x1f' in text):   # then `\s` is one of ` \t\n\r\f\v`
+        return '  ' in text or '\t' in text or '\n' in text or '\r' in text or '\f' in text or '\v' in text
+    return _SPACES.search(text) is not None
+
+def _punct_hint(text:str)->bool:
+    "`_PUNCT_HINT.search(text)` as plain string tests"
+    return ' ,' in text or ' ;' in text or ' :' in text or ' )' in text or ' ]' in text or ' .' in text or '( ' in text or '[ ' in text
+
 def fix_whitespace(text:str)->tuple[str, list]:
     "One space between words, none before closing punctuation"
-    new, changes = _sub(_SPACES, lambda m: ' ', text) if _SPACES.search(text) else (text, [])
+    new, changes = _sub(_SPACES, lambda m: ' ', text) if _spaced(text) else (text, [])
     changes = changes[:1]   # one entry per field: a re-flowed abstract would log every line break
     if new.strip() != new:
         changes.append((new[:_CTX] if new[:1].isspace() else new[-_CTX:], new.strip()[:_CTX] if new[:1].isspace() else new.strip()[-_CTX:]))
         new = new.strip()
     url = lambda m: '/' in new[:m.start()].rsplit(' ', 1)[-1]   # `github.com/x .` : keep the URL apart from the dot
     c = []
-    if _PUNCT_HINT.search(new): new, c = _sub(_PUNCT_SPACE, lambda m: None if url(m) else m.group(1) or '', new)
+    if _punct_hint(new): new, c = _sub(_PUNCT_SPACE, lambda m: None if url(m) else m.group(1) or '', new)
     return new, changes + c
 
 # %% ../nbs/02_clean.ipynb
@@ -400,6 +412,7 @@ _FIXES = {'html': fix_html, 'latex': fix_latex, 'footnote-marker': fix_footnotes
 _WORD = re.compile(r'[^\W_]{2,}')   # words of two letters or more ...
 _NOT_WORDS = re.compile(r'&#?\w+;|</?[A-Za-z][^<>]*>|\\[A-Za-z]+')   # ... once entities, tags and LaTeX commands are gone
 
+@lru_cache(1024)   # a repair's text is the next one's: each counted once
 def _words(s:str)->int: return len(_WORD.findall(_NOT_WORDS.sub(' ', s)))
 
 def _loses_words(before:str, after:str|None)->bool:
