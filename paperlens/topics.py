@@ -16,8 +16,8 @@ from .embed import embed, doc_texts, load_model, DEFAULT_MODEL
 from .quality import outlier_share, npmi_coherence, topic_diversity, stability
 
 # %% auto 0
-__all__ = ['SCI_STOPWORDS', 'STOPWORDS', 'EXACT_KNN_MAX', 'WARD_MAX', 'languages', 'stopwords_for', 'settings_for', 'Topics',
-           'fit_topics']
+__all__ = ['SCI_STOPWORDS', 'STOPWORDS', 'EXACT_KNN_MAX', 'WARD_MAX', 'NAME_BREAKS', 'languages', 'stopwords_for', 'settings_for',
+           'Topics', 'fit_topics']
 
 # %% ../nbs/05_topics.ipynb
 SCI_STOPWORDS = frozenset('''
@@ -157,6 +157,14 @@ def _consensus(runs:list, # label arrays from several clusterings, -1 = outlier
     return np.where(np.isin(lab, ids[counts < min_size]), -1, lab)
 
 # %% ../nbs/05_topics.ipynb
+NAME_BREAKS = frozenset('''
+ranging using based including leading following resulting existing given related called known compared achieving showing
+allowing enabling making involving yielding requiring containing spanning varying increasing decreasing growing remaining
+obtained achieved used shown designed trained
+essential various several many numerous important simple extensive certain specific strong powerful great diverse
+substantial impressive notable typical overall whole entire main major such own particular
+'''.split())   # participles that are not nouns, and evaluative adjectives: a name never ends or starts with one
+
 _SPLIT = re.compile(r"[.,;:!?()\[\]{}\"“”‘’/|<>=+*&%$#@~^\u2013\u2014]+|\s-+\s")
 
 def _runs(text:str, stop)->list:
@@ -201,6 +209,7 @@ def _names(docs:list[str], # the corpus
           )->dict: # topic -> name
     "A distinct noun-phrase name for each topic, from its own papers' phrases"
     from collections import Counter
+    stop = set(stop) | NAME_BREAKS   # "Language models ranging" -> "Language models", "Essential contextual information" -> "Contextual information"
     n = len(docs)
     bg = np.arange(n) if n <= 5000 else np.sort((rng or np.random.default_rng(0)).choice(n, 5000, replace=False))
     cache = {}
