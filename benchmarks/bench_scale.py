@@ -211,7 +211,7 @@ def project(res, targets=((1_000_000, 2, 8), (10_000_000, 16, 16)))->str:   # (r
                 f"holds its dedupe partition); the client holds every record and every vector (a static vector is 1 KiB; a record row a few KiB in pandas).")
     return '\n'.join(rows)
 
-def mem_rows(gib:float)->int: return max(100_000, int(gib * 2**30 // 2 // 8192))   # `dedupe_rows()` for a worker with `gib` available
+def mem_rows(gib:float)->int: return max(100_000, int(gib * 2**30 // 2 // (24 << 10)))   # `dedupe_rows()` for a worker with `gib` available (24 KiB a record, as it assumes)
 
 def table(res)->str:
     rows = ['| records (seen) | engine | workers | ingest s | embed s | topics s | report s | total s | records/s | client peak GiB | worker peak GiB |',

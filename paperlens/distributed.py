@@ -4,19 +4,20 @@
 
 # %% ../nbs/09a_dask.ipynb 3
 from __future__ import annotations
-import os, re, json, math, time, hashlib
+import os, re, sys, json, math, time, hashlib
 from pathlib import Path
 import numpy as np
 import pandas as pd
 from .records import Corpus, to_frame, record_id, atomic_write, dump_json, write_parquet, read_parquet
 
 # %% auto 0
-__all__ = ['CHUNK_BYTES', 'PART_ROWS', 'SAMPLE_MAX', 'start', 'chunks', 'read_part', 'dedupe_part', 'dedupe_rows', 'read',
-           'embed_part', 'embed', 'sample_size', 'assign_part', 'fit_topics', 'review']
+__all__ = ['CHUNK_BYTES', 'PART_ROWS', 'ASSIGN_REF', 'SAMPLE_MAX', 'start', 'chunks', 'read_part', 'dedupe_part', 'dedupe_rows',
+           'read', 'embed_part', 'embed', 'sample_size', 'assign_part', 'terms_part', 'fit_topics', 'review']
 
 # %% ../nbs/09a_dask.ipynb
 CHUNK_BYTES = int(os.environ.get('PAPERLENS_CHUNK_BYTES') or 16 << 20)   # files larger than this are split at record boundaries
 PART_ROWS = 10_000   # records per partition for embedding and topic assignment
+ASSIGN_REF = int(os.environ.get('PAPERLENS_ASSIGN_REF') or 20_000)   # fitted papers whose topics vote on each paper outside the sample
 SAMPLE_MAX = int(os.environ.get('PAPERLENS_SAMPLE_MAX') or 100_000)   # most papers the topic model is fitted on by default (time, not memory)
 _SPLIT = {'jsonl': re.compile(rb'\n'), 'ris': re.compile(rb'\nER  -[^\n]*\n'), 'bibtex': re.compile(rb'\n(?=@)')}
 
@@ -146,6 +147,10 @@ def read_part(c:dict, # a piece from `chunks`
               path:str, # Parquet file to write its records to
              )->dict: # per-piece accounting, notes, ids and blocking keys
     "Parse, reject and repair the records of one piece as `paperlens.ingest.read` does; the task behind `read` on Dask"
+    from paperlens.parse import _no_gc
+    with _no_gc(): return _read_part(c, path)   # as the local `read`: no cycle-collector passes over the piece's millions of small objects
+
+def _read_part(c, path):
     from paperlens.ingest import _empty_record, _reject, _repair_all, _show, NOT_REPAIRS
     p = _parse_chunk(c)
     kept, rejects = [], []
@@ -190,13 +195,23 @@ def dedupe_part(paths:list, # Parquet pieces written by `read_part`, in input or
                 out:str, # Parquet file for the merged records
                )->dict: # decisions and merge groups, in global row numbers
     "Find and merge the duplicates among the rows of one partition with `paperlens.dedupe`; the task behind `read` on Dask"
+    from paperlens.parse import _no_gc
+    with _no_gc(): return _dedupe_part(paths, rows, offsets, overrides, out)
+
+def _read_rows(path, idx=None)->pd.DataFrame:
+    "Rows `idx` of a Parquet piece (all for `None`), as `read_parquet` gives them: only those rows are turned into Python objects"
+    if idx is None: return read_parquet(path)
+    import io, pyarrow as pa, pyarrow.parquet as pq
+    buf = io.BytesIO(); pq.write_table(pq.read_table(path).take(pa.array(idx, pa.int64())), buf, compression='none'); buf.seek(0)
+    return read_parquet(buf)   # a piece's rows of one dedupe partition: a fifth of it at a million records, read by each of five tasks
+
+def _dedupe_part(paths, rows, offsets, overrides, out):
     from paperlens.dedupe import find_duplicates, merge_groups, apply_decisions, unique_ids
     frames, glob = [], []
     for p, r, o in zip(paths, rows, offsets):
         if r is not None and not len(r): continue
-        d = read_parquet(p)
-        idx = np.arange(len(d)) if r is None else np.asarray(r) - o
-        frames.append(d.iloc[idx]); glob.append(idx + o)
+        d = _read_rows(p, None if r is None else np.asarray(r) - o)
+        frames.append(d); glob.append(np.arange(len(d)) + o if r is None else np.asarray(r))
     df = unique_ids(pd.concat(frames, ignore_index=True)) if frames else to_frame([])   # records sharing an id meet in one partition (blocking), so their ids come out as in `read`
     g = np.concatenate(glob) if glob else np.zeros(0, np.int64)
     dec = find_duplicates(df, overrides=overrides)
@@ -208,20 +223,38 @@ def dedupe_part(paths:list, # Parquet pieces written by `read_part`, in input or
 
 # %% ../nbs/09a_dask.ipynb
 def dedupe_rows(client=None, # the cluster's client: the smallest worker's memory limit counts, and a `LocalCluster`'s workers share this machine
+                why:list|None=None, # filled with one line saying where the figure came from
                )->int:
     "Most records one dedupe partition holds: half of what one worker may use at about 24 KiB a record, at least 100,000"
+    why = [] if why is None else why
     try:
         import psutil
-        mem = psutil.virtual_memory().available
-    except Exception: mem = 8 << 30
+        mem, src = psutil.virtual_memory().available, 'available memory of this machine'
+    except Exception: mem, src = 8 << 30, 'psutil missing: 8 GiB assumed'
     if client is not None:
+        ws, err = _workers(client)
+        lim = [w['memory_limit'] for w in ws if w.get('memory_limit')]
+        local = type(getattr(client, 'cluster', None)).__name__ == 'LocalCluster'
+        n = len(ws) or len(getattr(getattr(client, 'cluster', None), 'workers', None) or {}) or min(os.cpu_count() or 1, 4)
+        if local or not lim: mem, src = mem / n, f"{src} / {n} workers"   # workers on this machine share its memory
+        if lim and (not local or min(lim) < mem): mem, src = min(lim), f"smallest worker memory limit ({len(lim)} workers)"   # a remote cluster: its own limits
+        if err: src += f" (the workers' memory limits could not be read: {err})"
+    rows = max(100_000, int(mem // 2 // (24 << 10)))   # measured: a 100,000-record task peaked at 2.7 GiB (0.6 of it the libraries)
+    why.append(f"{rows:,} records per dedupe partition: half of {mem / 2**30:.1f} GiB at 24 KiB a record, from the {src}")
+    return rows
+
+def _workers(client, tries:int=3)->tuple[list, str|None]:
+    "The workers' info from the scheduler, asked again on a slow or failed answer; `([], error)` when it never comes"
+    err = None
+    for k in range(tries):
         try:
             ws = list(client.scheduler_info()['workers'].values())
-            lim = [w['memory_limit'] for w in ws if w.get('memory_limit')]
-            local = type(getattr(client, 'cluster', None)).__name__ == 'LocalCluster'
-            mem = min(([mem / max(len(ws), 1)] if local or not lim else []) + lim)
-        except Exception: pass
-    return max(100_000, int(mem // 2 // (24 << 10)))   # measured: a 100,000-record task peaked at 2.7 GiB (0.6 of it the libraries)
+            if ws: return ws, None
+            err = 'no workers yet'
+            client.wait_for_workers(1, timeout=30)
+        except Exception as e: err = f"{type(e).__name__}: {e}"
+        time.sleep(k)
+    return [], err
 
 def read(*paths:str|Path, # files or folders, any supported format, mixed
          client=None, # a `distributed.Client` (default: a new `LocalCluster`, see `start`)
@@ -269,7 +302,9 @@ def read(*paths:str|Path, # files or folders, any supported format, mixed
         for r, i in enumerate(ids): where.setdefault(i, r)
         extra = [tuple(where[i] for i in k) for k, d in ov.items() if d == 'accept' and len(k) == 2 and all(i in where for i in k)]
     block = _blocks([k for p in parts for k in p['keys']], extra)
-    nparts = math.ceil(total / (max_rows or dedupe_rows(client)))
+    why = [f"{max_rows:,} records per dedupe partition (given)"] if max_rows else []
+    nparts = math.ceil(total / (max_rows or dedupe_rows(client, why)))
+    if progress or os.environ.get('PAPERLENS_TIMINGS'): print(f"duplicates: {nparts} partition(s) of {total:,} records; {why[0]}", file=sys.stderr, flush=True)
     part = _pack(block, nparts)
     (work/'deduped').mkdir(exist_ok=True)
     futs = []
@@ -279,6 +314,7 @@ def read(*paths:str|Path, # files or folders, any supported format, mixed
                                   key=f'duplicates-{d}-{run}', pure=False))
     done = _bar(futs, 'duplicates', progress)
     clock['duplicates'] = time.perf_counter() - t0; _note(client, 'duplicates', clock['duplicates']); t0 = time.perf_counter()
+    client.run(_trim)   # the dedupe tasks' working memory back to the OS before the client gathers every record beside them
     decs = [d['decisions'] for d in done]
     dec = pd.concat([d for d in decs if len(d)] or decs[:1], ignore_index=True) if nparts > 1 else decs[0]
     if nparts > 1 and len(dec):   # the order of the local path: by kind and rows, the user's extra merges last
@@ -291,10 +327,18 @@ def read(*paths:str|Path, # files or folders, any supported format, mixed
     recs = _gather(done, groups)
     corpus = Corpus(recs, _notes(allnotes), dec, _report(list(stats.values()), recs, dec, allnotes))
     corpus.report['duplicate_partitions'] = nparts
+    corpus.dedupe_rows = why[0]   # where the partition size came from (not in the report: it follows this machine's free memory, the bundle does not)
     corpus.work, corpus.parts = work, _slices(recs, work/'records', part_rows)   # the records in order, in partitions for the later stages
     clock['gather'] = time.perf_counter() - t0; _note(client, 'gather', clock['gather'])
     corpus.timings = {k: round(v, 3) for k, v in clock.items()}   # seconds: parsing, duplicate search, gathering on the client
     return corpus
+
+def _trim():
+    "Free what this process no longer uses: a garbage-collector pass, then glibc's free heap pages back to the OS (Linux; elsewhere the pass only)"
+    import gc, ctypes
+    gc.collect()
+    try: ctypes.CDLL('libc.so.6').malloc_trim(0)
+    except (OSError, AttributeError): pass
 
 def _slices(recs:pd.DataFrame, folder:Path, rows:int)->list[str]:
     folder.mkdir(parents=True, exist_ok=True)
@@ -319,18 +363,42 @@ def _gather(done, groups)->pd.DataFrame:
     return take.sort_values('_o').drop(columns=['_d', '_i', '_o']).reset_index(drop=True)
 
 # %% ../nbs/09a_dask.ipynb
+def _texts(path)->pd.DataFrame:
+    "The title and abstract of a partition's records: the only columns embedding and topic assignment read (the others would cost a fifth of the task)"
+    return pd.read_parquet(path, columns=['title', 'abstract'])
+
 def embed_part(path:str, # Parquet file of records (a partition written by `read`)
                out:str, # `.npy` file for the embeddings
                model=None, # as for `paperlens.embed.embed`; loaded once per worker process
                cache_dir=None, # the shared embedding cache (`False` for none)
               )->dict: # rows embedded and where the vectors are
     "Embed the records of one partition (title + abstract, empty texts skipped); the task behind `embed` on Dask"
-    from paperlens.embed import embed as _embed, doc_texts
-    texts = doc_texts(read_parquet(path))
+    from paperlens.embed import doc_texts
+    texts = doc_texts(_texts(path))
     keep = np.array([bool(t) for t in texts], bool)
-    E = _embed([t for t, k in zip(texts, keep) if k], model=model, cache_dir=cache_dir, progress=False)
+    E = _embed_cached([t for t, k in zip(texts, keep) if k], model, cache_dir)
     tmp = out + '.tmp.npy'; np.save(tmp, E, allow_pickle=False); os.replace(tmp, out)
     return dict(path=out, n=len(texts), kept=keep, dim=int(E.shape[1]) if E.ndim == 2 else 0)
+
+def _embed_cached(texts:list, model, cache_dir)->np.ndarray:
+    "Vectors of one partition's texts: its own shard of the shared cache when a run embedded the same texts before, else computed and written as that shard"
+    from paperlens.embed import embed as _embed, load_model, model_id, _text_keys, _shard, _cache_write, CACHE_DIR
+    if cache_dir is False or not texts: return _embed(texts, model=model, cache_dir=False, progress=False)
+    m = load_model(model, cache_dir=cache_dir or None)   # once per worker process
+    keys = _text_keys(texts)
+    uniq = np.array(list(dict.fromkeys(keys.tolist())), dtype=keys.dtype)   # distinct texts in first-seen order: the shard's name depends on the texts only
+    folder = Path(cache_dir or CACHE_DIR)/'embeddings'/model_id(m)
+    name = folder/f"{hashlib.sha1(uniq.tobytes()).hexdigest()[:16]}.npz"   # the name `_cache_write` gives the shard of these keys
+    if name.exists():
+        try:
+            k, v = _shard(name)
+            at = dict(zip(k.tolist(), range(len(k))))
+            if v.ndim == 2 and all(x in at for x in uniq.tolist()): return v[[at[x] for x in keys.tolist()]].astype(np.float32)
+        except Exception: pass   # a broken shard: computed again and rewritten
+    E = _embed(texts, model=m, cache_dir=False, progress=False)
+    at = dict(zip(keys.tolist(), range(len(keys))))
+    _cache_write(folder, uniq, E[[at[x] for x in uniq.tolist()]])
+    return E
 
 def embed(corpus:Corpus, # as returned by `read` (records in partitions)
           client=None, # the `distributed.Client`
@@ -360,26 +428,49 @@ def sample_size(dim:int=384, # embedding dimensions
 
 _LOADED = {}
 
+def _reference(t, n:int|None=None)->tuple:
+    "`t` with `n` (default `ASSIGN_REF`) of its fitted papers, a fixed random subset, as the voters of `transform`, and their rows in the fit"
+    import copy
+    n = ASSIGN_REF if n is None else n
+    rows = np.arange(len(t.embeddings_))
+    if len(rows) <= n: return t, rows
+    rows = np.sort(np.random.default_rng(t.seed).choice(len(rows), n, replace=False))
+    r = copy.copy(t); r.embeddings_, r.labels_ = t.embeddings_[rows], np.asarray(t.labels_)[rows]
+    return r, rows
+
 def assign_part(model_dir:str, # a `Topics` folder written by `Topics.save` (the fit on the sample)
                 path:str, # Parquet records of one partition
                 vectors:str, # their `.npy` embeddings (rows with text only)
                 kept:np.ndarray, # which rows have text
                )->dict: # topics, probabilities, nearest fitted paper, and per-topic term counts of the partition
     "Assign the papers of one partition to the saved model's topics; the task behind `fit_topics` on Dask"
-    from paperlens.topics import Topics, _knn
+    from paperlens.topics import Topics, _knn, _vote, _unit
     from paperlens.embed import doc_texts
     from scipy import sparse
     key = (model_dir, os.path.getmtime(Path(model_dir)/'topics.json'))
-    if key not in _LOADED: _LOADED.clear(); _LOADED[key] = Topics.load(model_dir)   # once per worker
-    t = _LOADED[key]
-    docs = [d for d, k in zip(doc_texts(read_parquet(path)), kept) if k]
-    E = np.load(vectors, allow_pickle=False)
-    topics, prob = t.transform(docs, E)
-    near = _knn(E / np.maximum(np.linalg.norm(E, axis=1, keepdims=True), 1e-12), t.embeddings_, 1)[0][:, 0]
-    X = t.topic_model_.vectorizer_model.transform(docs)
+    if key not in _LOADED: _LOADED.clear(); _LOADED[key] = _reference(Topics.load(model_dir))   # once per worker
+    t, rows = _LOADED[key]
+    docs = [d for d, k in zip(doc_texts(_texts(path)), kept) if k]
+    E = _unit(np.load(vectors, allow_pickle=False))
+    I, S = _knn(E, t.embeddings_, t._settings(len(t.embeddings_))['n_neighbors'])   # `Topics.transform`, with its one search kept for the map
+    topics = _vote(t.labels_, I, S)[0]
+    same = S[:, 0] >= 0.99999
+    topics[same] = t.labels_[I[same, 0]]
+    prob, near = t._probability(E, topics), rows[I[:, 0]]
+    X = t.topic_model_.vectorizer_model.transform(docs).tocsr()
     ids = np.array(sorted(t.topic_model_.topic_representations_))
     P = sparse.csr_matrix((np.ones(len(docs)), (np.searchsorted(ids, topics), np.arange(len(docs)))), shape=(len(ids), len(docs)))
-    return dict(topics=topics, probability=prob, nearest=near, counts=(P @ X).tocsr())
+    terms = str(Path(vectors).with_suffix('.terms.npz'))   # kept for `terms_part`: the coherence needs the papers' terms once the topic words are known
+    B = sparse.csr_matrix((np.ones(X.nnz, np.int8), X.indices, X.indptr), shape=X.shape)   # which terms each paper uses (all the coherence needs)
+    sparse.save_npz(terms + '.tmp.npz', B, compressed=False); os.replace(terms + '.tmp.npz', terms)
+    return dict(topics=topics, probability=prob, nearest=near, counts=(P @ X).tocsr(), terms=terms)
+
+def terms_part(terms:str, # document-term counts of one partition, written by `assign_part`
+               cols:np.ndarray, # the vocabulary columns wanted (the topic words)
+              ):
+    "Which of the terms `cols` each paper of one partition uses (a sparse 0/1 matrix, papers × `cols`)"
+    from scipy import sparse
+    return sparse.load_npz(terms).tocsc()[:, cols].tocsr()
 
 # %% ../nbs/09a_dask.ipynb
 def fit_topics(corpus:Corpus, # as returned by `read`
@@ -420,12 +511,12 @@ def fit_topics(corpus:Corpus, # as returned by `read`
         futs.append(client.submit(assign_part, str(fitted), p, v['path'], v['kept'], key=f'topics-{i}-{run}', pure=False, retries=2))
     done = _bar(futs, 'topics', progress)
     assign_s, t0 = time.perf_counter() - t0, time.perf_counter(); _note(client, 'topic assignment', assign_s)
-    _combine(t, done, docs, E, ids, years, idx)
+    _combine(t, done, docs, E, ids, years, idx, client)
     t.timings_ = dict(fit=round(fit_s, 3), assign=round(assign_s, 3), combine=round(time.perf_counter() - t0, 3))   # not saved: bundles stay byte-identical
     t.quality_.update(skipped_ids=recs['id'][~keep].tolist(), fit_sample=int(m), assigned=int(len(docs) - m))
     return t
 
-def _combine(t, done, docs, E, ids, years, idx):
+def _combine(t, done, docs, E, ids, years, idx, client):
     "Put the per-partition assignments and term counts into `t`: every paper, topic words from the summed counts"
     tm = t.topic_model_
     topics = np.concatenate([d['topics'] for d in done]).astype(int)
@@ -448,7 +539,25 @@ def _combine(t, done, docs, E, ids, years, idx):
         jit = np.random.default_rng(t.seed).normal(0, 0.05, (len(near), 2))
         t.map_ = np.asarray(sample_map)[near] + jit
         t.map_[idx] = sample_map
-    t.topic_info_ = t._topic_info()
+    vec, vocab = tm.vectorizer_model, {w: j for j, w in enumerate(words)}   # the coherence over all papers, from the terms the workers counted
+    cols = np.array(sorted({vocab[w] for k in order for w, _ in tm.topic_representations_[k] if w in vocab}), np.int64)
+    run = _run()
+    sub = _bar([client.submit(terms_part, d['terms'], cols, key=f'terms-{i}-{run}', pure=False, retries=2) for i, d in enumerate(done)], 'terms', False)
+    from scipy import sparse
+    sub = sparse.vstack(sub).tocsr()
+    tm.vectorizer_model = _Counted(vec, docs, sparse.csr_matrix((sub.data, cols[sub.indices], sub.indptr), shape=(sub.shape[0], len(words))))
+    try: t.topic_info_ = t._topic_info()
+    finally: tm.vectorizer_model = vec
+
+class _Counted:
+    "The fitted vectorizer, whose `transform` of the corpus's own papers (the same objects, in order) is the term matrix the workers counted"
+    def __init__(self, vec, docs:list, X): self._vec, self._docs, self._X = vec, docs, X
+    def __getattr__(self, k): return getattr(self._vec, k)
+    def transform(self, docs):
+        n = len(self._docs)
+        if len(docs) < n or not all(a is b for a, b in zip(docs, self._docs)): return self._vec.transform(docs)   # other texts: counted here
+        from scipy import sparse
+        return self._X if len(docs) == n else sparse.vstack([self._X, self._vec.transform(list(docs[n:]))]).tocsr()
 
 # %% ../nbs/09a_dask.ipynb
 def review(*paths:str|Path, # files or folders, any supported format

@@ -108,6 +108,38 @@ def test_sample_fit_assigns_everyone(client, tmp_path):
         members = ' '.join(doc_texts(dsk.records[a['topic'].values == topic])).lower()
         assert all(w.split()[0] in members for w in words)
     assert t.map_.shape == (len(a), 2) and np.isfinite(t.map_).all()
+    from paperlens.quality import npmi_coherence   # the coherence from the workers' term counts: as counting every paper's terms again
+    cv = t.topic_model_.vectorizer_model
+    want = npmi_coherence(list(t.topic_info_['words']), cv.transform(list(t.docs_)), cv.get_feature_names_out().tolist())
+    np.testing.assert_allclose(t.topic_info_['npmi'].to_numpy(float), np.round(want, 4), atol=1e-4)
+    from paperlens.topics import Topics   # each partition is assigned as `Topics.transform` does, with all voters and with a subset of them
+    fitted = Topics.load(Path(dsk.work)/'topics-sample')
+    v = vec[-1]; docs = [d for d, k in zip(doc_texts(pd.read_parquet(dsk.parts[-1])), v['kept']) if k]
+    E = np.load(v['path'])
+    for n in (1000, 30):
+        D._LOADED.clear(); D.ASSIGN_REF, old = n, D.ASSIGN_REF
+        try:
+            r, rows = D._reference(fitted)
+            got = D.assign_part(str(Path(dsk.work)/'topics-sample'), dsk.parts[-1], v['path'], v['kept'])
+        finally: D.ASSIGN_REF = old; D._LOADED.clear()
+        assert len(rows) == min(n, 80) and len(r.embeddings_) == len(rows)
+        topics, prob = r.transform(docs, E)
+        np.testing.assert_array_equal(got['topics'], topics); np.testing.assert_allclose(got['probability'], prob, atol=1e-6)
+        S = E @ fitted.embeddings_[got['nearest']].T   # the nearest voter is the nearest of the voters
+        assert np.allclose(np.diag(S), (E @ r.embeddings_.T).max(1), atol=1e-5)
+
+def test_embed_cache_one_shard_per_partition(client, tmp_path):
+    f = corpus_file(tmp_path/'export.jsonl', n=60)
+    dsk = D.read(f, client=client, part_rows=25)
+    v1 = D.embed(dsk, client, model='static', cache_dir=tmp_path/'cache')
+    shards = sorted((tmp_path/'cache'/'embeddings').rglob('*.npz'))
+    assert len(shards) == len(dsk.parts)   # one per partition, named by its texts
+    stamp = [s.stat().st_mtime_ns for s in shards]
+    v2 = D.embed(dsk, client, model='static', cache_dir=tmp_path/'cache')   # a rerun reads them, writes nothing
+    assert [s.stat().st_mtime_ns for s in sorted((tmp_path/'cache'/'embeddings').rglob('*.npz'))] == stamp
+    for a, b in zip(v1, v2): np.testing.assert_array_equal(np.load(a['path']), np.load(b['path']))
+    ref = local_embed(doc_texts(dsk.records), model='static', cache_dir=tmp_path/'cache')   # the local path reads the same shards
+    np.testing.assert_allclose(np.concatenate([np.load(a['path']) for a in v1]), ref[np.concatenate([a['kept'] for a in v1])], atol=1e-6)
 
 def test_worker_lost_during_embedding(client, tmp_path):
     from dask_slow_model import SlowStatic
@@ -115,14 +147,16 @@ def test_worker_lost_during_embedding(client, tmp_path):
     dsk = D.read(f, client=client, part_rows=15)
     log = tmp_path/'encode.log'
     pids = list(client.run(os.getpid).values())
-    def kill():   # once the first partitions are being encoded, kill one worker process
+    killed = []
+    def kill():   # once the first partitions are being encoded, kill the worker process encoding one (it logs its pid, then sleeps)
         while not log.exists() or len(log.read_text().splitlines()) < 2: time.sleep(0.02)
-        os.kill(pids[0], signal.SIGKILL)
+        killed.append(int(log.read_text().splitlines()[-1].split()[0]))
+        os.kill(killed[0], signal.SIGKILL)
     th = threading.Thread(target=kill); th.start()
     vec = D.embed(dsk, client, model=SlowStatic(0.5, str(log)), cache_dir=False)
     th.join()
     client.wait_for_workers(2, timeout=60)   # the nanny restarted it
-    assert pids[0] not in client.run(os.getpid).values()
+    assert killed[0] in pids and killed[0] not in client.run(os.getpid).values()
     E = np.concatenate([np.load(v['path']) for v in vec])
     keep = np.concatenate([v['kept'] for v in vec])
     texts = doc_texts(dsk.records)
