@@ -187,7 +187,7 @@ def _section(t, topic, members, keys, vocab, phrases, others, per_topic, summari
     groups = group_works(ids, phrases, embeddings=embeddings)
     para.groups = groups
     titles = {p for i in ids for p in keyphrases(dict(title=by_id[i].get('title')))}
-    gph = [_cover(g, phrases, [i for i in ids if i not in g], 2, titles=titles) for g in groups]
+    gph = [_cover(g, phrases, [i for i in ids if i not in gs], 2, titles=titles) for g, gs in ((g, set(g)) for g in groups)]
     surface = lambda i, p: phrases[i][p]
     def shown(g, p): return next(surface(i, p) for i in g if p in phrases[i])
     contrib = {i: contribution(by_id[i], vocab) for i in ids} if summarizer is None else {}
@@ -274,7 +274,8 @@ def summarize(records:pd.DataFrame|list, # records table (`COLUMNS`) or list of 
             for s in (split_sentences(out) if isinstance(out, str) else list(out)):
                 para.sentences.append(Sentence(s, [key2id[k] for k in cited_keys(s) if k in key2id], 'custom', {'topic': topic}))
             paragraphs.append(para); continue
-        others = [i for i in by_id if i not in set(rows['id'])]
+        inside = set(rows['id'])   # once per topic: a set built in the condition would be rebuilt for every record
+        others = [i for i in by_id if i not in inside]
         paragraphs.append(_section(t, topic, sorted(members, key=_order), keys, vocab, phrases, others, per_topic,
                                    summarizer if per == 'record' else None, embeddings))
     review = Review(paragraphs, pool, keys, style, problems=problems)
