@@ -23,8 +23,9 @@ from .extract import (split_sentences, contribution, citing_sentence, damage, da
 from .extract import _GENERIC_WORDS, _verb_base, _strip_md, _list, _zipf, _third, _base, _BLOCK, _PURPOSE, _SEQ
 
 # %% auto 0
-__all__ = ['ALLOWED_WORDS', 'TEMPLATE_WORDS', 'cited_keys', 'Sentence', 'Paragraph', 'Review', 'group_works', 'heading',
-           'missing_metadata', 'summarize', 'rewrite_problems', 'verify', 'review_key', 'write_review']
+__all__ = ['MAX_WORKS', 'ALLOWED_WORDS', 'TEMPLATE_WORDS', 'cited_keys', 'Sentence', 'Paragraph', 'Review', 'group_works',
+           'heading', 'missing_metadata', 'review_pool', 'summarize', 'rewrite_problems', 'verify', 'review_key',
+           'write_review']
 
 # %% ../nbs/06_summarize.ipynb
 _KEY = r'[A-Za-z0-9](?:[\w.:-]*\w)?'
@@ -56,6 +57,7 @@ class Paragraph:
     sentences: list = field(default_factory=list)
     table: list = field(default_factory=list)   # one dict per work: id, introduces, problem, evidence
     groups: list = field(default_factory=list)  # the lines of work: lists of record ids
+    works: int = 0                               # the topic's size: more than the section's works when `MAX_WORKS` bounds it
 
 # %% ../nbs/06_summarize.ipynb
 @dataclass
@@ -238,6 +240,27 @@ def _section(t, topic, members, keys, vocab, phrases, others, per_topic, summari
     para.table = full if len(full) >= 2 else [w for w in rows if w['introduces'] or w['problem'] or w['evidence'] or w['id'] not in cited]
     return para
 
+MAX_WORKS = 100   # a section draws on at most this many works of its topic (see `review_pool`)
+
+def review_pool(records:pd.DataFrame|list, # records table (`COLUMNS`) or list of record dicts
+                assignments:pd.DataFrame, # topic of each record: `id, topic, probability`
+                topic_info:pd.DataFrame, # one row per topic, with `representative_ids`
+                max_works:int|None=MAX_WORKS, # at most this many works per topic; None: all
+               )->tuple: # (records drawn on, their assignment rows, {topic: its number of records})
+    "The works a review draws on: per topic its representative works, then the rest by topic probability (ties by id), at most `max_works`"
+    df = records if isinstance(records, pd.DataFrame) else to_frame(list(records))
+    asg = assignments[assignments['id'].isin(set(df['id']))]
+    sizes = {int(t): int(n) for t, n in asg.groupby('topic').size().items()}
+    if max_works is not None and any(n > max_works for n in sizes.values()):
+        reps = [(int(t), i, n) for t, ids in zip(topic_info['topic'], topic_info.get('representative_ids', [None] * len(topic_info)))
+                for n, i in enumerate(_list(ids))]
+        rank = pd.DataFrame(reps, columns=['topic', 'id', 'rep']) if reps else pd.DataFrame(dict(topic=[], id=[], rep=[]))
+        a = asg.assign(topic=asg['topic'].astype(int)).merge(rank.astype({'topic': int}), on=['topic', 'id'], how='left')
+        a = a.assign(rep=a['rep'].fillna(len(reps)), neg=-a['probability'].astype(float))
+        keep = a.sort_values(['topic', 'rep', 'neg', 'id'], kind='mergesort').groupby('topic', sort=False).head(max_works)
+        asg = asg[asg['id'].isin(set(keep['id']))]
+    return df[df['id'].isin(set(asg['id']))], asg, sizes
+
 def summarize(records:pd.DataFrame|list, # records table (`COLUMNS`) or list of record dicts
               assignments:pd.DataFrame, # topic of each record: `id, topic, probability`
               topic_info:pd.DataFrame, # one row per topic: `topic, name, count, words, representative_ids`
@@ -246,21 +269,20 @@ def summarize(records:pd.DataFrame|list, # records table (`COLUMNS`) or list of 
               per:str='record', # what `summarizer` summarises: 'record' or 'topic'
               per_topic:int=12, # at most this many works of a section get a sentence of their own
               embeddings:dict=None, # record id -> vector, to group works by; default: their shared keyphrases
+              max_works:int|None=MAX_WORKS, # a section draws on at most this many works of its topic (`review_pool`); None: all
              )->Review:
     "A cited related-work review of `records`: per topic an opening, lines of work, one sentence per work and a comparison table, verified"
     if style not in ('author-year', 'numeric'): raise ValueError(f"style {style!r}: use 'author-year' or 'numeric'")
     if per not in ('record', 'topic'): raise ValueError(f"per {per!r}: use 'record' or 'topic'")
     df = records if isinstance(records, pd.DataFrame) else to_frame(list(records))
-    known = set(df['id'])
-    problems = [f"assignments: record id {i!r} is not among the records" for i in assignments['id'] if i not in known]
-    pool = df[df['id'].isin(set(assignments['id']))]
+    problems = [f"assignments: record id {i!r} is not among the records" for i in assignments.loc[~assignments['id'].isin(set(df['id'])), 'id']]
+    pool, asg, sizes = review_pool(df, assignments, topic_info, max_works)
     recs = as_dicts(pool)
     keys = dict(zip(pool['id'], cite_keys(pool)))
     key2id = {k: i for i, k in keys.items()}
     by_id = {r['id']: r for r in recs}
     vocab = vocabulary([_str(r.get('title')) + ' ' + _str(r.get('abstract')) for r in recs])
     phrases = {r['id']: keyphrases(r, vocab) for r in recs}
-    asg = assignments[assignments['id'].isin(by_id)]
     info = {int(t['topic']): t for t in topic_info.to_dict('records')}
     paragraphs = []
     for topic in sorted(set(asg['topic'].astype(int)), key=lambda t: (t < 0, t)):
@@ -269,7 +291,7 @@ def summarize(records:pd.DataFrame|list, # records table (`COLUMNS`) or list of 
         t = info.get(topic) or {}
         if topic not in info: problems.append(f"topic {topic}: not in topic_info")
         if summarizer is not None and per == 'topic':
-            para = Paragraph(topic, heading(t.get('name') or f'Topic {topic}'))
+            para = Paragraph(topic, heading(t.get('name') or f'Topic {topic}'), works=sizes[topic])
             out = summarizer(dict(t, topic=topic, name=para.name), [dict(r, key=keys[r['id']]) for r in members])
             for s in (split_sentences(out) if isinstance(out, str) else list(out)):
                 para.sentences.append(Sentence(s, [key2id[k] for k in cited_keys(s) if k in key2id], 'custom', {'topic': topic}))
@@ -278,6 +300,7 @@ def summarize(records:pd.DataFrame|list, # records table (`COLUMNS`) or list of 
         others = [i for i in by_id if i not in inside]
         paragraphs.append(_section(t, topic, sorted(members, key=_order), keys, vocab, phrases, others, per_topic,
                                    summarizer if per == 'record' else None, embeddings))
+        paragraphs[-1].works = sizes[topic]
     review = Review(paragraphs, pool, keys, style, problems=problems)
     review.verification = verify(review)
     return review
@@ -513,6 +536,12 @@ def _natbib(review, text, by_key):
     s = re.sub(r' {2,}', ' ', ''.join(out)).strip()
     return s[:1].upper() + s[1:]
 
+def _drawn(p): return len({i for g in p.groups for i in g} | {i for s in p.sentences for i in s.cites} | {w['id'] for w in p.table})
+def _bounded(p): return p.works > _drawn(p)
+def _bound_note(p):
+    return (f"This section draws on {_drawn(p):,} of the topic's {p.works:,} works: its representative works, then the most typical "
+            f"by topic probability. The bundle's topics.parquet assigns every work its topic.")
+
 _COLS = [('introduces', 'What it introduces'), ('problem', 'Problem or task'), ('evidence', 'Evidence')]
 
 def _md_table(review, p, cit, by_key):
@@ -537,6 +566,7 @@ def to_markdown(self:Review,
     md = [f'# {md_text(title)}', '']
     for p in self.paragraphs:
         md += [f'## {md_text(p.name)}', '']
+        if _bounded(p): md += [f'*{_bound_note(p)}*', '']
         para = []
         for s in p.sentences:
             if s.kind == 'group' and para: md += [' '.join(para), '']; para = []
@@ -577,6 +607,7 @@ def to_latex(self:Review,
            '\\usepackage{url}', '', '\\begin{document}', '', f'\\section*{{{latex_text(title)}}}', '']
     for p in self.paragraphs:
         tex += [f'\\subsection*{{{latex_text(p.name)}}}']
+        if _bounded(p): tex += [f'\\emph{{{latex_text(_bound_note(p))}}}', '']
         para = []
         for s in p.sentences:
             if s.kind == 'group' and para: tex += [' '.join(para), '']; para = []
@@ -628,7 +659,9 @@ def review_key(records:pd.DataFrame|list, # as for `write_review`
     add([cite, {k: v for k, v in kwargs.items() if k != 'embeddings'}, sorted(emb) if emb is not None else None])
     for k in sorted(emb or {}): h.update(np.asarray(emb[k], np.float64).tobytes())
     df = records if isinstance(records, pd.DataFrame) else to_frame(list(records))
-    add(as_dicts(df)); add(assignments.to_dict('list')); add(topic_info.to_dict('list'))
+    pool, asg, sizes = review_pool(df, assignments, topic_info, kwargs.get('max_works', MAX_WORKS))
+    missing = assignments.loc[~assignments['id'].isin(set(df['id'])), 'id'].tolist()   # reported as problems
+    add(as_dicts(pool)); add(asg.to_dict('list')); add(sorted(sizes.items())); add(missing); add(topic_info.to_dict('list'))
     return h.hexdigest()
 
 def _cached_review(path, key):
@@ -660,7 +693,7 @@ def write_review(records:pd.DataFrame|list, # records table (`COLUMNS`) or list 
                  style:str='apa', # CSL style of the citations and bibliography in review.md and review.tex
                  cite:str='author-year', # 'author-year' or 'numeric': `Review.style` (natbib's mode in `to_latex(natbib=True)`); the CSL `style` decides the in-text form
                  cache_dir:str|Path|None=None, # keep the review under `cache_dir/reviews/` and reuse it while nothing it depends on changes (`review_key`); None: always write it anew
-                 **kwargs, # passed to `summarize` (`summarizer`, `per`, `per_topic`, `embeddings`)
+                 **kwargs, # passed to `summarize` (`summarizer`, `per`, `per_topic`, `embeddings`, `max_works`)
                 )->dict:    # {'md', 'tex', 'bib', 'ris', 'json', 'verification'}: paths written
     "Write the cited review of `records` and its reference files into `out_dir`"
     out = Path(out_dir)
@@ -672,8 +705,7 @@ def write_review(records:pd.DataFrame|list, # records table (`COLUMNS`) or list 
         if key: _keep_review(Path(cache_dir)/'reviews'/f'{key}.json', key, kept)
         pool = review.records
     else:   # the records the review may cite, as `summarize` picks them
-        df = records if isinstance(records, pd.DataFrame) else to_frame(list(records))
-        pool = df[df['id'].isin(set(assignments['id']))]
+        pool = review_pool(records, assignments, topic_info, kwargs.get('max_works', MAX_WORKS))[0]
     paths = {'md': atomic_write(out/'review.md', kept['md']), 'tex': atomic_write(out/'review.tex', kept['tex'])}
     paths.update(write_references(pool, out))
     paths['verification'] = atomic_write(out/'verification.json', kept['verification'])
