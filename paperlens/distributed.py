@@ -589,7 +589,9 @@ def review(*paths:str|Path, # files or folders, any supported format
     own = client is None   # a client made here is closed here (and its LocalCluster, if it made one)
     client = start(client, scheduler, workers, quiet=not progress)
     tmp = work is None
-    work = Path(work or tempfile.mkdtemp(prefix='paperlens-dask-', dir=os.environ.get('PAPERLENS_WORK') or None))
+    base = os.environ.get('PAPERLENS_WORK') or None
+    if base and work is None: Path(base).mkdir(parents=True, exist_ok=True)   # a folder named for the run's data need not exist yet
+    work = Path(work or tempfile.mkdtemp(prefix='paperlens-dask-', dir=base))
     timings = {} if timings is None else timings
     def clock(k, t0): timings[k] = round(time.perf_counter() - t0, 3); _note(client, k, timings[k])
     try:
