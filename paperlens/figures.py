@@ -15,8 +15,8 @@ import matplotlib as mpl
 from .records import atomic_write
 
 # %% auto 0
-__all__ = ['FIGURES', 'topic_color', 'plot_sizes', 'topic_map', 'plot_map', 'plot_over_time', 'plot_hierarchy', 'save_figures',
-           'save_figure', 'flow_figure', 'map_data', 'topic_map_parts', 'topic_map_html']
+__all__ = ['FIGURES', 'MAP_MAX', 'topic_color', 'plot_sizes', 'topic_map', 'plot_map', 'plot_over_time', 'plot_hierarchy',
+           'save_figures', 'save_figure', 'flow_figure', 'map_sample', 'map_data', 'topic_map_parts', 'topic_map_html']
 
 # %% ../nbs/05b_figures.ipynb
 _TAB20 = [mpl.colormaps['tab20'](i) for i in list(range(0, 20, 2)) + list(range(1, 20, 2)) if i not in (14, 15)]
@@ -193,21 +193,38 @@ def _hover(rec:dict, id_:str, topic:str)->str:
     wrap = lambda s: '<br>'.join(html_text(s[i:i + 70]) for i in range(0, min(len(s), 280), 70))
     return f"<b>{wrap(' '.join(str(t).split()))}</b>" + (f"<br>{html_text(meta)}" if meta else '') + f"<br><i>{html_text(topic)}</i>"
 
+MAP_MAX = 20_000   # the interactive map shows at most this many papers (a browser stays responsive; the page stays ~10 MB)
+
+def map_sample(ids, # the papers' record ids
+               n:int=MAP_MAX, # how many to keep
+              )->np.ndarray: # sorted positions of the papers kept: all when there are at most `n`
+    "A fixed random sample of papers, by a hash of their ids: the same papers in any input order"
+    ids = pd.Series(ids).astype(str)
+    if len(ids) <= n: return np.arange(len(ids))
+    h = pd.util.hash_pandas_object(ids, index=False).to_numpy()
+    return np.sort(np.lexsort((ids.to_numpy(), h))[:n])
+
 def map_data(topics, # a fitted `Topics`
              records=None, # records (DataFrame or list of dicts) with `id` and optionally `title`, `authors`, `year`
+             max_points:int=MAP_MAX, # show at most this many papers (`map_sample`); the title says how many of all
             )->dict: # JSON-able: one entry per topic with coordinates and hover texts
     "The data of the interactive map"
     xy, a, info = topic_map(topics), topics.assignments_, topics.topic_info_
+    keep = map_sample(a['id'].values, max_points)
+    shown = np.zeros(len(a), bool); shown[keep] = True
+    ids = set(a['id'].astype(str).values[keep])
     recs = records.records if hasattr(records, 'records') else records
-    recs = {} if recs is None else {str(r['id']): r for r in (recs.to_dict('records') if isinstance(recs, pd.DataFrame) else recs)}
+    if isinstance(recs, pd.DataFrame): recs = recs[recs['id'].astype(str).isin(ids)].to_dict('records')
+    recs = {} if recs is None else {str(r['id']): r for r in recs if str(r['id']) in ids}
     out = []
     for t, n in zip(info.topic, info.name):
-        m = np.flatnonzero(a.topic.values == t)
+        m = np.flatnonzero((a.topic.values == t) & shown)
         label = f"{t} {n}"
         out.append(dict(label=_esc(label), color=topic_color(int(t)), x=np.round(xy[m, 0], 4).tolist(), y=np.round(xy[m, 1], 4).tolist(),
                         hover=[_hover(recs.get(str(i), {}), str(i), label) for i in a.id.values[m]]))
-    return dict(topics=out, gl=len(a) > 5000, size=float(np.clip(60 / np.sqrt(max(len(a), 1)), 3, 9)),
-                title=_esc(f"{len(a)} papers, {len(info)} topics: hover a paper, click a topic in the legend to show it alone"))
+    what = f"{len(a)} papers" if len(keep) == len(a) else f"{len(keep):,} of {len(a):,} papers (a fixed random sample)"
+    return dict(topics=out, gl=len(keep) > 5000, size=float(np.clip(60 / np.sqrt(max(len(keep), 1)), 3, 9)),
+                title=_esc(f"{what}, {len(info)} topics: hover a paper, click a topic in the legend to show it alone"))
 
 def _esc(s)->str:
     from paperlens.escape import html_text

@@ -23,9 +23,9 @@ from .extract import (split_sentences, contribution, citing_sentence, damage, da
 from .extract import _GENERIC_WORDS, _verb_base, _strip_md, _list, _zipf, _third, _base, _BLOCK, _PURPOSE, _SEQ
 
 # %% auto 0
-__all__ = ['MAX_WORKS', 'ALLOWED_WORDS', 'TEMPLATE_WORDS', 'cited_keys', 'Sentence', 'Paragraph', 'Review', 'group_works',
-           'heading', 'missing_metadata', 'review_pool', 'summarize', 'rewrite_problems', 'verify', 'review_key',
-           'write_review']
+__all__ = ['MAX_CITES', 'MAX_WORKS', 'ALLOWED_WORDS', 'TEMPLATE_WORDS', 'cited_keys', 'Sentence', 'Paragraph', 'Review',
+           'group_works', 'heading', 'missing_metadata', 'review_pool', 'summarize', 'rewrite_problems', 'verify',
+           'review_key', 'write_review']
 
 # %% ../nbs/06_summarize.ipynb
 _KEY = r'[A-Za-z0-9](?:[\w.:-]*\w)?'
@@ -155,6 +155,16 @@ _LEADS = ['One line of work addresses {p}', 'A second line addresses {p}', 'A th
 
 def _and(xs): return xs[0] if len(xs) == 1 else ', '.join(xs[:-1]) + ' and ' + xs[-1]
 def _group_mark(keys): return '[' + '; '.join(f'@{k}' for k in keys) + ']'
+MAX_CITES = 8   # an opening or lead sentence cites at most this many works: the most typical of those it speaks for
+def _few(who, rank, phrases, used):
+    "At most `MAX_CITES` of `who`, in `who`'s order: for each phrase of `used` the most typical work (lowest `rank`) that has it, then the most typical others"
+    if len(who) <= MAX_CITES: return who
+    by = sorted(who, key=lambda i: (rank.get(i, len(rank)), str(i)))
+    keep = []
+    for p in used:   # the sentence's words must stay in the works it cites
+        if not any(p in phrases[i] for i in keep): keep += [i for i in by if p in phrases[i]][:1]
+    keep += [i for i in by if i not in keep][:max(0, MAX_CITES - len(keep))]
+    return [i for i in who if i in set(keep)]
 def _cap(s): return s[:1].upper() + s[1:]
 def _order(r): return (year_of(r) if year_of(r) is not None else 9999, str(r['id']))
 
@@ -182,10 +192,11 @@ def _row(r, phrases, group_phrases, vocab):
     ev = evidence(r, vocab)
     return dict(id=r['id'], introduces=_cell(r, intro), problem=_cell(r, prob), evidence=_cell(r, ev))
 
-def _section(t, topic, members, keys, vocab, phrases, others, per_topic, summarizer, embeddings):
+def _section(t, topic, members, keys, vocab, phrases, others, per_topic, summarizer, embeddings, rank=None):
     para = Paragraph(topic, heading(t.get('name') or ('Other papers' if topic < 0 else f'Topic {topic}')))
     ids = [r['id'] for r in members]
     by_id = {r['id']: r for r in members}
+    rank = rank or {i: n for n, i in enumerate(ids)}
     groups = group_works(ids, phrases, embeddings=embeddings)
     para.groups = groups
     titles = {p for i in ids for p in keyphrases(dict(title=by_id[i].get('title')))}
@@ -194,24 +205,24 @@ def _section(t, topic, members, keys, vocab, phrases, others, per_topic, summari
     def shown(g, p): return next(surface(i, p) for i in g if p in phrases[i])
     contrib = {i: contribution(by_id[i], vocab) for i in ids} if summarizer is None else {}
     has = lambda i, ps: any(p in phrases[i] for p in ps)
-    leads = [[i for i in g if has(i, ps)] for g, ps in zip(groups, gph)]
+    leads = [_few([i for i in g if has(i, ps)], rank, phrases, ps) for g, ps in zip(groups, gph)]
     if len(ids) >= 2:
         top = _cover(ids, phrases, others, 2, exclude={p for ps in gph for p in ps} if len(groups) > 1 else (), relax=False, titles=titles)
         top = top or ([] if len(groups) > 1 else gph[0][:1])
         if len(groups) > 1 and not top:   # nothing the section shares beyond its lines: the lines are its subject
             lines = [ps[0] for ps in gph if ps]
-            who_ = [i for i in ids if has(i, lines)]
+            who_ = _few([i for i in ids if has(i, lines)], rank, phrases, lines)
             text, used = (f"Work on {_and([shown(ids, p) for p in lines])} {_group_mark([keys[i] for i in who_])}." if lines else ''), lines
         elif len(groups) > 1:
             lines = [ps[0] for ps in gph if ps]
-            who_ = [i for i in ids if has(i, top + lines)]
+            who_ = _few([i for i in ids if has(i, top + lines)], rank, phrases, top + lines)
             text = f"Work on {_and([shown(ids, p) for p in top])} {_group_mark([keys[i] for i in who_])} " + \
                    (f"follows {_ORD[len(lines)]} lines: {_and([shown(ids, p) for p in lines])}." if len(lines) >= 2 else f"centres on {shown(ids, lines[0])}." if lines else '')
             used = top + lines
         elif not top: who_, text, used = [], '', []
         else:
             rest = [p for p in gph[0] if p not in top and (' ' in p or re.search(r'[A-Z]', shown(ids, p)[1:]))][:2]
-            who_ = [i for i in ids if has(i, top + rest)]
+            who_ = _few([i for i in ids if has(i, top + rest)], rank, phrases, top + rest)
             text = f"Work on {_and([shown(ids, p) for p in top])} {_group_mark([keys[i] for i in who_])}" + (f" covers {_and([shown(ids, p) for p in rest])}." if rest else '.')
             used = top + rest
         if len(who_) >= 2: para.sentences.append(Sentence(text, who_, 'opening', {'phrases': used}))
@@ -299,7 +310,7 @@ def summarize(records:pd.DataFrame|list, # records table (`COLUMNS`) or list of 
         inside = set(rows['id'])   # once per topic: a set built in the condition would be rebuilt for every record
         others = [i for i in by_id if i not in inside]
         paragraphs.append(_section(t, topic, sorted(members, key=_order), keys, vocab, phrases, others, per_topic,
-                                   summarizer if per == 'record' else None, embeddings))
+                                   summarizer if per == 'record' else None, embeddings, {i: n for n, i in enumerate(rows['id'])}))
         paragraphs[-1].works = sizes[topic]
     review = Review(paragraphs, pool, keys, style, problems=problems)
     review.verification = verify(review)
