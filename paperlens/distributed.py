@@ -280,7 +280,7 @@ def read(*paths:str|Path, # files or folders, any supported format, mixed
             for i, c in enumerate(pieces)]
     parts = _bar(futs, 'parse', progress)
     clock = {'parse': time.perf_counter() - t0}; _note(client, 'parse', clock['parse']); t0 = time.perf_counter()
-    stats, notes = {n['file']: _stat(n['file'], None, None, None, 0, {'file': 1}) for n in walk}, {}
+    stats, notes = {n['file']: _stat(n['file'], None, None, None, 0, {'file': 1}) for n in walk if n['kind'] == 'file'}, {}   # a folder's hidden entries are a noise note, not an unreadable file
     for p in parts:   # per file: the sum over its pieces (the invariant is checked on the sums)
         s = stats.setdefault(p['file'], _stat(p['file'], p['format'], p['encoding'], p['owner'], 0, {}))
         for k in ('seen', 'rejected', 'repaired', 'damaged'): s[k] += p[k]

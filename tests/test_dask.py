@@ -61,6 +61,17 @@ def test_read_same_as_local(client, tmp_path):
         assert len(dsk.parts) == -(-len(dsk.records) // 50)
         assert sum(len(pd.read_parquet(p)) for p in dsk.parts) == len(dsk.records)
 
+def test_folder_with_hidden_entries(client, tmp_path):
+    "A folder's hidden entries (a generator's `.done`, `.git/`) are one noise note, as in the local read: not an unreadable file"
+    d = tmp_path/'corpus'; d.mkdir()
+    corpus_file(d/'export.jsonl', n=40)
+    (d/'.done').write_text('41'); (d/'.git').mkdir(); (d/'.git'/'HEAD').write_text('ref: main')
+    loc, dsk = local_read(d), D.read(d, client=client, work=tmp_path/'w')
+    assert dsk.report['files'] == loc.report['files'] and dsk.report['totals'] == loc.report['totals']
+    assert dsk.report['totals'].get('unreadable_files', 0) == 0
+    pd.testing.assert_frame_equal(dsk.notes, loc.notes)
+    assert (dsk.notes.kind == 'noise').sum() == 1 and '.done' in dsk.notes.reason[dsk.notes.kind == 'noise'].iloc[0]
+
 def test_overrides_and_partitions(client, tmp_path):
     f = corpus_file(tmp_path/'export.jsonl')
     loc = local_read(f)
