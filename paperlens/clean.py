@@ -461,15 +461,17 @@ def _text_hint(glue_min:int):
     return re.compile(r'[&<$\\\t\n\r\f\v\u00a0\u2009\u200b¹²³⁴⁵⁶⁷⁸⁹⁰]|http|-\s|\s\s|^\s|\s$|\s[,;:)\].]|[(\[]\s|[a-z]{%d}' % glue_min)
 
 _ASCII_HINT = re.compile(r'[&<$\\\t\n\r\f\v\x1c-\x1f]')   # in ASCII text the only other whitespace is the space
+_OTHER_HINT = re.compile(r'[&<$\\\t\n\r\f\v\u00a0\u2009\u200b¹²³⁴⁵⁶⁷⁸⁹⁰]|http|-\s|\s\s|^\s|\s$|\s[,;:)\].]|[(\[]\s')   # `_text_hint` but the long token
 
+@lru_cache(200_000)
 def _untouched(text:str, glue_min:int)->bool:
-    "Is non-empty `text` one that no text repair changes? `_text_hint` with plain string tests for ASCII text (three times faster)"
-    if len(text) > 200 and _token_re(glue_min).search(text): return False   # an abstract: a long word comes early, before any full scan
-    if not text.isascii(): return not _text_hint(glue_min).search(text)
-    if _ASCII_HINT.search(text) or 'http' in text or text[0] == ' ' or text[-1] == ' ': return False
-    if '  ' in text or '- ' in text or ' ,' in text or ' ;' in text or ' :' in text or ' )' in text or ' ]' in text or ' .' in text \
-       or '( ' in text or '[ ' in text: return False
-    return not _token_re(glue_min).search(text)
+    "Is non-empty `text` one that no text repair changes? `_text_hint`, with plain string tests for ASCII text, and a long token only when it would split (cached: abstracts repeat)"
+    if not text.isascii():
+        if _OTHER_HINT.search(text): return False
+    elif _ASCII_HINT.search(text) or 'http' in text or text[0] == ' ' or text[-1] == ' ' or '  ' in text or '- ' in text or ' ,' in text \
+         or ' ;' in text or ' :' in text or ' )' in text or ' ]' in text or ' .' in text or '( ' in text or '[ ' in text: return False
+    try: return not any(_split(t) for t in _token_re(glue_min).findall(text))   # `split_glued`'s own first check: no long token that would split
+    except Exception: return False   # (the full repairs flag what fails)
 
 _MARKUP_HINT = re.compile(r'[&<$\\\t\n\r\f\v\u00a0\u2009\u200b]|\s\s|^\s|\s$|\s[,;:)\].]|[(\[]\s')   # what the markup repairs could act on
 

@@ -120,6 +120,22 @@ def _group_only(au)->bool:
     try: return len(au) == 1 and bool(_GROUP.search(str(au[0].get('family') or au[0].get('literal') or '')))
     except (TypeError, AttributeError, KeyError): return False
 
+@lru_cache(100_000)
+def _preprint_venue(v:str)->bool: return bool(_PREPRINT_VENUE.search(v))   # cached: venues repeat
+
+def _title_keys(titles:list)->list[str]:
+    "`_title_key` of every title, '' where it is missing: ASCII titles without a note folded in one pass by Arrow (lower case, `&` as ` and `, runs of anything but `a-z0-9` as one space: what `_fold` does to them), the others one by one"
+    import pyarrow as pa, pyarrow.compute as pc
+    out, easy = [], []
+    for n, t in enumerate(titles):
+        if not _str(t): out.append('')
+        elif t.isascii() and '[' not in t and '<' not in t and not (')' in t and _NOTE_WORD.search(t)): out.append(None); easy.append(n)   # `_title_key` leaves it to `_fold`
+        else: out.append(_title_key(t))
+    if easy:
+        arr = pc.replace_substring(pa.array([titles[n] for n in easy], pa.large_string()), '&', ' and ')
+        for n, v in zip(easy, pc.utf8_trim(pc.replace_substring_regex(pc.ascii_lower(arr), '[^a-z0-9]+', ' '), ' ').to_pylist()): out[n] = v
+    return out
+
 class _Cols(dict):
     "Columns of a DataFrame as lists, converted when first asked for"
     def __init__(self, df): super().__init__(); self.df = df
@@ -140,11 +156,11 @@ def _keys(df:pd.DataFrame)->dict:
     venue = [_str(v) for v in df['venue']]
     typ = [_str(t) for t in df['type']] if 'type' in df else [None] * len(df)
     return dict(
-        title=[_title_key(t) if _str(t) else '' for t in df['title']],
+        title=_title_keys(df['title']),
         authors=[[f for f in a if f] if not _group_only(au) else [] for a, au in zip(fam, df['authors'])],
         year=[int(y) if y is not None and y is not pd.NA and y == y else None for y in df['year']],
         venue=[_venue_key(v) if v else () for v in venue],
-        preprint=[bool(d and d.startswith(_PREPRINT_DOI)) or bool(v and _PREPRINT_VENUE.search(v)) or (bool(a) and not v)
+        preprint=[bool(d and d.startswith(_PREPRINT_DOI)) or bool(v and _preprint_venue(v)) or (bool(a) and not v)
                   for a, d, v in zip(arx, dois, venue)],
         volume=[(m.group(0).lstrip('0') or '0') if (s := _str(str(v) if v is not None and v is not pd.NA and v == v else None)) and (m := _NUM.search(s)) else None
                 for v in df['volume']],
@@ -347,11 +363,13 @@ def _codes(values:list)->np.ndarray:
 
 _BLOCK_CHARS = 400   # blocking reads the title and the abstract's opening: copies and versions of a text share it
 
-def _near_pairs(df:pd.DataFrame, skip=lambda i, j: False, authors:list|None=None, dois:list|None=None)->list[dict]:
+def _near_pairs(df:pd.DataFrame, skip=lambda i, j: False, authors:list|None=None, dois:list|None=None, titles:list|None=None)->list[dict]:
     "Flag pairs of rows whose abstracts are very similar, unless their authors or registered DOIs (comparison forms, see `_keys`) differ"
     abstracts = [_abstract_key(a) if isinstance(a, str) and len(a) >= 100 else '' for a in df['abstract']]
     if not any(abstracts): return []
-    titles = [_title_key(t) if isinstance(t, str) and a else '' for t, a in zip(df['title'], abstracts)]
+    raw = df['title'].tolist()   # `titles`: `_keys`' title keys, '' where `_str` calls the title missing (a `nan` string has a key here)
+    titles = [_title_key(t) if isinstance(t, str) and a else '' for t, a in zip(raw, abstracts)] if titles is None else \
+             [(k or (_title_key(t) if isinstance(t, str) else '')) if a else '' for t, k, a in zip(raw, titles, abstracts)]
     r, c = _candidate_rows([f'{t} {a[:_BLOCK_CHARS]}' if a else '' for t, a in zip(titles, abstracts)])
     has = np.fromiter(map(bool, abstracts), bool, len(abstracts))
     keep = has[r] & has[c]
@@ -385,36 +403,56 @@ _GROUP_ALL = 30   # key groups up to this size compare every pair; larger ones (
 
 def _key_pairs(keys:list)->set:
     "Candidate pairs `(i, j)`, `i < j`, of records sharing a key value (`None` and '' never match)"
-    keys = list(keys)
-    s = pd.Series(keys, dtype=object)
-    groups = defaultdict(list)
-    for i in np.flatnonzero((s.notna() & s.astype(bool) & s.duplicated(keep=False)).to_numpy()):   # only values that occur twice or more
-        groups[keys[i]].append(int(i))
-    out = set()
-    for idx in groups.values():
-        if len(idx) < 2: continue
-        if len(idx) <= _GROUP_ALL: out.update((a, b) for n, a in enumerate(idx) for b in idx[n+1:])
-        else: out.update((a, b) for n, a in enumerate(idx) for b in idx[n+1:n+6])
-    return out
+    return set(zip(*(x.tolist() for x in _key_pair_rows(keys))))
+
+def _key_pair_rows(keys:list)->tuple[np.ndarray, np.ndarray]:
+    "`_key_pairs` as two arrays, by array operations: the rows of each value in row order, every pair of a group up to `_GROUP_ALL` rows, each row with its next five in a larger one"
+    s = pd.Series(list(keys), dtype=object)
+    rows = np.flatnonzero((s.notna() & s.astype(bool) & s.duplicated(keep=False)).to_numpy())   # only values that occur twice or more
+    if not len(rows): return np.zeros(0, np.int64), np.zeros(0, np.int64)
+    g = pd.factorize(s.iloc[rows])[0]
+    o = np.argsort(g, kind='stable'); rows, g = rows[o], g[o]   # grouped by value, each group in row order
+    pos = np.arange(len(g))
+    end = np.searchsorted(g, g, side='right')
+    size = end - np.searchsorted(g, g, side='left')
+    cnt = np.where(size <= _GROUP_ALL, end - pos - 1, np.minimum(5, end - pos - 1))   # partners after each row in its group
+    src = np.repeat(pos, cnt)
+    off = np.arange(len(src)) - np.repeat(np.cumsum(cnt) - cnt, cnt) + 1
+    return rows[src].astype(np.int64), rows[src + off].astype(np.int64)
 
 def _title_pairs(k:pd.DataFrame)->set:
     "Candidate pairs: same DOI, arXiv id, title, content id or citation, titles sharing rare words, and neighbours in title order"
+    return set(zip(*(x.tolist() for x in _title_pair_rows(k))))
+
+def _title_pair_rows(k:dict)->tuple[np.ndarray, np.ndarray]:
+    "`sorted(_title_pairs(k))` as two arrays (rows `i` and `j`), joined and sorted as integer codes `i * n + j`: no set or tuple per pair"
+    n = len(k['title'])
+    if not n: return np.zeros(0, np.int64), np.zeros(0, np.int64)
     cite = [f"{au[0]}|{y}|{v}|{p[0][1]}" if au and y and v and p else None for au, y, v, p in zip(k['authors'], k['year'], k['volume'], k['pages'])]
-    out = _key_pairs(k['doi']) | _key_pairs(k['arxiv']) | _key_pairs(k['title']) | _key_pairs(k['content']) | _key_pairs(cite)
-    out |= set(_candidates(list(k['title']), min_shared=TITLE_MIN_SHARED, max_df=TITLE_MAX_DF))
-    order = sorted((t, i) for i, t in enumerate(k['title']) if t)   # sorted neighbourhood: titles alike from their first words on
-    out |= {(x, y) if x < y else (y, x) for n in range(len(order)) for m in range(n + 1, min(n + 1 + TITLE_WINDOW, len(order))) for x, y in [(order[n][1], order[m][1])]}
-    return out
+    parts = [_key_pair_rows(v) for v in (k['doi'], k['arxiv'], k['title'], k['content'], cite)]
+    parts.append(_candidate_rows(list(k['title']), min_shared=TITLE_MIN_SHARED, max_df=TITLE_MAX_DF))
+    order = np.array(sorted((i for i, t in enumerate(k['title']) if t), key=k['title'].__getitem__), np.int64)   # sorted neighbourhood: titles alike
+    for m in range(1, TITLE_WINDOW + 1):                                                                           # from their first words on (ties in row order)
+        x, y = order[:-m], order[m:]
+        parts.append((np.minimum(x, y), np.maximum(x, y)))
+    code = np.unique(np.concatenate([a.astype(np.int64) * n + b for a, b in parts]))
+    return code // n, code % n
 
 def _same(codes, a, b): return (codes[a] >= 0) & (codes[a] == codes[b])
 
 def _may_match(pairs:list, k:dict)->list:
     "The candidate `pairs` that `_decide` or the same-content rule could act on, in order (the others dropped by array operations over all pairs)"
+    if not pairs: return pairs
+    a, b = (np.fromiter((p[n] for p in pairs), np.int64, len(pairs)) for n in (0, 1))
+    keep = _may_match_rows(a, b, k)
+    return [pairs[n] for n in np.flatnonzero(keep).tolist()]
+
+def _may_match_rows(a:np.ndarray, b:np.ndarray, k:dict)->np.ndarray:
+    "`_may_match` on pairs given as two arrays: which to keep, as a boolean array"
     # dropped: no shared identifier, content id or citation (first author, year, volume) and titles under `CLOSE_TITLE` (rapidfuzz's `cpdist`,
     # one pass in C), or two registered DOIs with other titles; the rest go through `_decide` one by one
-    if not pairs: return pairs
+    if not len(a): return np.zeros(0, bool)
     from rapidfuzz.process import cpdist
-    a, b = (np.fromiter((p[n] for p in pairs), np.int64, len(pairs)) for n in (0, 1))
     t = k['title']
     ts = cpdist([t[i] for i in a.tolist()], [t[j] for j in b.tolist()], scorer=fuzz.ratio)
     cite = [f"{au[0]}|{y}|{v}" if au and y and v else None for au, y, v in zip(k['authors'], k['year'], k['volume'])]
@@ -432,10 +470,10 @@ def _may_match(pairs:list, k:dict)->list:
         x, y = a[rest], b[rest]
         rest = rest[(np.minimum(size[x], size[y]) >= 30) & ((head[x] == head[y]) | (tail[x] == tail[y]))]
     for n in rest.tolist():
-        x, y = t[pairs[n][0]], t[pairs[n][1]]
+        x, y = t[a[n]], t[b[n]]
         short, long = (x, y) if len(x) <= len(y) else (y, x)
         if len(short) >= 30 and (long.startswith(short) or long.endswith(short)): keep[n] = True
-    return [pairs[n] for n in np.flatnonzero(keep).tolist()]
+    return keep
 
 def _group(n:int, dec:list[dict], K:list[dict])->list[dict]:
     "Join merged pairs into groups, strongest first; a merge that would put two conflicting records in one group is flagged instead"
@@ -483,7 +521,9 @@ def find_duplicates(df:pd.DataFrame, # records, as made by `records.to_frame` (i
     k['content'] = [i[:15] if isinstance(i, str) and i.startswith('pl:') else None for i in df['id'].tolist()]   # `pl:` + 12 hex digits, without a `unique_ids` suffix
     K = [dict(zip(k, v)) for v in zip(*k.values())]
     pairs = []
-    for i, j in _may_match(sorted(_title_pairs(k)), k):
+    a, b = _title_pair_rows(k)
+    keep = _may_match_rows(a, b, k)
+    for i, j in zip(a[keep].tolist(), b[keep].tolist()):
         if K[i]['content'] and K[i]['content'] == K[j]['content'] and not (K[i]['title'] and K[j]['title']):
             d = dict(kind='exact', score=1.0, action='merged', reason='same content (title, first author and abstract) and no DOI or arXiv id')
         elif not (d := _decide(K[i], K[j])): continue
@@ -492,7 +532,7 @@ def find_duplicates(df:pd.DataFrame, # records, as made by `records.to_frame` (i
     seen = {(p['row_a'], p['row_b']) for p in pairs}
     root = _components(len(df), [(p['row_a'], p['row_b']) for p in pairs if p['action'] == 'merged'])
     same = lambda i, j: (i, j) in seen or root[i] == root[j]   # a near pair inside a merged group says nothing new
-    pairs = _consolidate(pairs + _near_pairs(df, same, k['authors'], k['doi']), root)
+    pairs = _consolidate(pairs + _near_pairs(df, same, k['authors'], k['doi'], k['title']), root)
     ids = [i if isinstance(i, str) else record_id(r) for i, r in zip(df['id'].tolist(), df.to_dict('records'))] \
           if df['id'].isna().any() else df['id'].tolist()
     decided = sorted({p[r] for p in pairs for r in ('row_a', 'row_b')})   # `file:line` only for rows in a decision
