@@ -372,7 +372,7 @@ def rewrite_problems(source:str, # the record's sentence
             if set(b) <= {'subj', 'the', 'paper', 'by', 'of', '[', ']'}: continue
             out.append(f"added {' '.join(dst[j1:j2])!r}"); continue
         # replace
-        fill = {'subj', 'the', 'paper', 'by', 'of'}
+        fill = {'subj', 'the', 'paper', 'by', 'of', ','}   # ',': 'due to Zabrocki we compute' -> 'due to Zabrocki, SUBJ compute'
         if 'subj' in b:   # '[In this paper,] we [also] propose' -> 'SUBJ proposes'
             b2 = [x for x in b if x not in fill]
             head, tail = (a[:len(a) - len(b2)], a[len(a) - len(b2):]) if b2 else (a, [])
@@ -381,6 +381,7 @@ def rewrite_problems(source:str, # the record's sentence
                and all(x == y or _agrees(x, y) for x, y in zip(tail, b2)):
                 main_seen = True; continue
         if a == ['our'] and b == ['the'] and low(dst[j2:j2 + 3])[1:3] == ['of', 'subj']: continue   # 'our model' -> 'the model of @key'
+        if a == ['this'] and b == ['the'] and low(dst[j2:j2 + 3])[1:3] == ['by', 'subj']: continue   # 'This paper introduces' -> 'The paper by @key introduces'
         if len(a) == len(b) and all(_PRONOUN.get(x) == y or x == y for x, y in zip(a, b)): continue
         if len(a) == len(b) and all(x == y or _agrees(x, y) for x, y in zip(a, b)):
             if not main_seen and j1 <= subj_at + 3: main_seen = True; continue
