@@ -162,7 +162,7 @@ def parse_jsonl(text:str, # the file's text (`\n` line ends)
     "Read JSON Lines, one record per line"
     p = Parsed(fmt='jsonl')
     for i, l in enumerate(_lines(text), 1):
-        if not l.strip(): continue
+        if not l or l.isspace(): continue   # blank (`l.strip()` would copy every line)
         try: d = _loads(l)
         except ValueError as e:
             p.notes.append(new_note(name, i, 'rejected', f"{name}:{i}: not valid JSON ({getattr(e, 'msg', e)}{', column ' + str(e.colno) if hasattr(e, 'colno') else ''})", l[:2000])); continue

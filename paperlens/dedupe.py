@@ -321,8 +321,6 @@ def _candidates(texts:list[str], min_shared:int|None=None, max_df:int|None=None)
 
 def _candidate_rows(texts:list[str], min_shared:int|None=None, max_df:int|None=None)->tuple[np.ndarray, np.ndarray]:
     "`_candidates` as two arrays, rows `i` and `j`, in `(i, j)` order: filters on pairs run on them as array operations"
-    from scipy import sparse
-    n = len(texts)
     texts = [t if isinstance(t, str) else '' for t in texts]   # a missing text (None, NaN) shares nothing
     tcode, utexts = pd.factorize(np.asarray(texts, dtype=object))   # each distinct text is split once
     mult = np.bincount(tcode, minlength=len(utexts))
@@ -335,14 +333,18 @@ def _candidate_rows(texts:list[str], min_shared:int|None=None, max_df:int|None=N
     doc, code = key // nw, key % nw
     df = np.bincount(code, weights=mult[doc], minlength=nw)   # records a word is in
     keep = (df[code] >= 2) & (df[code] <= (max_df or BLOCK_MAX_DF))
-    doc, code = doc[keep], code[keep]
+    return _sharing(doc[keep], code[keep], df, tcode, len(utexts), nw, min_shared)
+
+def _sharing(doc, code, df, tcode, nt:int, nw:int, min_shared:int|None)->tuple[np.ndarray, np.ndarray]:
+    "The pairs of records sharing `min_shared` of their `BLOCK_TOKENS` rarest words, at most `BLOCK_TOP` a record: `(doc, code)` are the distinct texts' words worth blocking on, in (text, word) order; `df` each word's records, `tcode` each record's text"
+    from scipy import sparse
     order = np.lexsort((code, df[code], doc))            # per doc, rarest words first
     doc, code = doc[order], code[order]
     first = np.searchsorted(doc, doc, side='left')
     keep = (np.arange(len(doc)) - first) < BLOCK_TOKENS
     doc, code = doc[keep], code[keep]
     if not len(doc): return np.zeros(0, np.int64), np.zeros(0, np.int64)
-    X = sparse.csr_matrix((np.ones(len(doc), np.int32), (doc, code)), shape=(len(utexts), nw))[tcode]   # one row per record
+    X = sparse.csr_matrix((np.ones(len(doc), np.int32), (doc, code)), shape=(nt, nw))[tcode]   # one row per record
     S = sparse.triu(X @ X.T, k=1).tocoo()
     keep = S.data >= (min_shared or BLOCK_MIN_SHARED)
     r, c, v = S.row[keep], S.col[keep], S.data[keep]
@@ -352,6 +354,60 @@ def _candidate_rows(texts:list[str], min_shared:int|None=None, max_df:int|None=N
     r, c = r[keep].astype(np.int64), c[keep].astype(np.int64)
     o = np.lexsort((c, r))
     return r[o], c[o]
+
+def _split_flat(texts:list[str]):
+    "Words of `texts` split on ' ' by Arrow: the words (an Arrow array), the text and the position of each"
+    import pyarrow as pa, pyarrow.compute as pc
+    words = pc.split_pattern(pa.array(texts, pa.large_string()), ' ')
+    size = pc.list_value_length(words).to_numpy(zero_copy_only=False).astype(np.int64)
+    doc = np.repeat(np.arange(len(texts)), size)
+    return pc.list_flatten(words), doc, np.arange(len(doc)) - np.repeat(np.cumsum(size) - size, size)
+
+def _candidate_rows_parts(heads:list[str], tails:list[str], min_shared:int|None=None, max_df:int|None=None)->tuple[np.ndarray, np.ndarray]:
+    "`_candidate_rows` of the texts `f'{h} {t}' if t else ''`, with each distinct tail (an abstract's opening, repeated by copies of a paper) split and counted once"
+    import pyarrow as pa, pyarrow.compute as pc
+    texts = [f'{h} {t}' if t else '' for h, t in zip(heads, tails)]
+    if not texts or len(pd.unique(np.asarray(tails, dtype=object))) > len(texts) // 2: return _candidate_rows(texts, min_shared, max_df)   # few repeated tails: nothing to gain
+    tcode, utexts = pd.factorize(np.asarray(texts, dtype=object))
+    nt = len(utexts)
+    rep = np.zeros(nt, np.int64); rep[tcode[::-1]] = np.arange(len(texts))[::-1]   # the first record of each distinct text
+    H = [heads[i] if tails[i] else '' for i in rep.tolist()]   # the text's words are the head's, then the tail's ('' alone for no tail)
+    pcode, tl = pd.factorize(np.asarray([tails[i] for i in rep.tolist()], dtype=object))
+    try:
+        if pc.any(pc.match_substring_regex(pa.array(H + list(tl), pa.large_string()), _OTHER_SPACE_RE2)).as_py(): raise ValueError
+        hw, hdoc, hpos = _split_flat(H)
+        real = np.flatnonzero(tl != '')   # the '' tail (texts without one) has no words of its own
+        tw, tdoc, tpos = _split_flat([tl[v] for v in real.tolist()])
+        tdoc = real[tdoc]
+        enc = pa.concat_arrays([hw, tw]).dictionary_encode()
+    except (ValueError, UnicodeError, pa.ArrowException): return _candidate_rows(texts, min_shared, max_df)   # odd whitespace, a lone surrogate
+    ids = enc.indices.to_numpy(zero_copy_only=False).astype(np.int64)
+    hid, tid = ids[:len(hdoc)], ids[len(hdoc):]
+    nw = len(enc.dictionary)
+    firstu = np.full(len(tl), nt, np.int64); np.minimum.at(firstu, pcode, np.arange(nt))   # the first text with each tail
+    L = int(max(hpos.max(initial=0), tpos.max(initial=0))) + 1
+    first = np.full(nw, np.iinfo(np.int64).max)   # where each word is first used, as (text, head or tail, position): the number `_numbered` gives it
+    np.minimum.at(first, hid, hdoc * 2 * L + hpos); np.minimum.at(first, tid, (firstu[tdoc] * 2 + 1) * L + tpos)
+    num = np.empty(nw, np.int64); num[np.argsort(first)] = np.arange(nw)
+    d = enc.dictionary
+    okw = pc.and_(pc.greater(pc.utf8_length(d), 2), pc.invert(pc.is_in(d, value_set=pa.array(sorted(_STOP), pa.large_string())))).to_numpy(zero_copy_only=False)
+    ok = np.zeros(nw, bool); ok[num] = okw
+    hc, tc = num[hid], num[tid]
+    hk = np.unique(hdoc[ok[hc]] * nw + hc[ok[hc]])           # (text, word) of the heads, each once
+    tk = np.unique(tdoc[ok[tc]] * nw + tc[ok[tc]])           # (tail, word) of the distinct tails, each once
+    mult = np.bincount(tcode, minlength=nt)
+    tmult = np.bincount(pcode, weights=mult, minlength=len(tl))   # records with each tail
+    hu, hc = hk // nw, hk % nw
+    both = np.isin(pcode[hu] * nw + hc, tk)                   # a head's word its tail has too: counted once
+    df = np.bincount(hc, weights=mult[hu], minlength=nw) + np.bincount(tk % nw, weights=tmult[tk // nw], minlength=nw) \
+         - np.bincount(hc[both], weights=mult[hu[both]], minlength=nw)
+    good = (df >= 2) & (df <= (max_df or BLOCK_MAX_DF))
+    tk = tk[good[tk % nw]]                                    # a kept word of a tail: a pair for every text with that tail (at most `max_df`)
+    by = np.argsort(pcode, kind='stable'); cnt = np.bincount(pcode, minlength=len(tl)); start = np.cumsum(cnt) - cnt
+    tv, n = tk // nw, cnt[tk // nw]
+    off = np.arange(n.sum()) - np.repeat(np.cumsum(n) - n, n)
+    key = np.unique(np.concatenate([hk[good[hc]], by[np.repeat(start[tv], n) + off] * nw + np.repeat(tk % nw, n)]))
+    return _sharing(key // nw, key % nw, df, tcode, nt, nw, min_shared)
 
 # %% ../nbs/03_dedupe.ipynb
 @lru_cache(200_000)
@@ -370,7 +426,7 @@ def _near_pairs(df:pd.DataFrame, skip=lambda i, j: False, authors:list|None=None
     raw = df['title'].tolist()   # `titles`: `_keys`' title keys, '' where `_str` calls the title missing (a `nan` string has a key here)
     titles = [_title_key(t) if isinstance(t, str) and a else '' for t, a in zip(raw, abstracts)] if titles is None else \
              [(k or (_title_key(t) if isinstance(t, str) else '')) if a else '' for t, k, a in zip(raw, titles, abstracts)]
-    r, c = _candidate_rows([f'{t} {a[:_BLOCK_CHARS]}' if a else '' for t, a in zip(titles, abstracts)])
+    r, c = _candidate_rows_parts(titles, [a[:_BLOCK_CHARS] for a in abstracts])   # `_candidate_rows` of `f'{t} {a[:_BLOCK_CHARS]}'`, each opening split once
     has = np.fromiter(map(bool, abstracts), bool, len(abstracts))
     keep = has[r] & has[c]
     if dois is not None:   # two registered DOIs that differ: two works (one array operation over all candidates)

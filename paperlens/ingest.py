@@ -61,7 +61,9 @@ def _files(paths)->tuple[list[Path], list[dict]]:
 
 # %% ../nbs/03a_ingest.ipynb
 def _empty_record(r:dict)->bool:
-    return not any(isinstance(r.get(f), str) and r[f].strip() for f in ('title', 'abstract', 'doi', 'arxiv_id'))
+    for f in ('title', 'abstract', 'doi', 'arxiv_id'):   # a plain loop (this runs for every record); `v.isspace()`, not `v.strip()`, which copies the text
+        if isinstance(v := r.get(f), str) and v and not v.isspace(): return False
+    return True
 
 def _reject(r:dict)->dict:
     lines = list(r.get('source_lines') or [None])
