@@ -568,6 +568,14 @@ def _consolidate(pairs:list[dict], # decisions from `_exact_pairs` and `_near_pa
 # %% ../nbs/03_dedupe.ipynb
 DECISION_COLUMNS = ['id_a', 'id_b', 'kind', 'score', 'reason', 'action', 'source_a', 'source_b', 'row_a', 'row_b', 'override']
 
+class _Rows:
+    "`[dict(zip(k, v)) for v in zip(*k.values())]`, each row's dict made when first asked for (most rows are in no candidate pair)"
+    def __init__(self, k:dict): self.k, self.made = k, {}
+    def __getitem__(self, i):
+        r = self.made.get(i)
+        if r is None: r = self.made[i] = {c: v[i] for c, v in self.k.items()}
+        return r
+
 def find_duplicates(df:pd.DataFrame, # records, as made by `records.to_frame` (ids filled)
                     overrides:str|Path|pd.DataFrame|list|None=None, # accept/reject decisions, see `read_overrides`
                    )->pd.DataFrame:  # one row per decision, `DECISION_COLUMNS`
@@ -575,7 +583,7 @@ def find_duplicates(df:pd.DataFrame, # records, as made by `records.to_frame` (i
     df = df.reset_index(drop=True)
     k = _keys(df)
     k['content'] = [i[:15] if isinstance(i, str) and i.startswith('pl:') else None for i in df['id'].tolist()]   # `pl:` + 12 hex digits, without a `unique_ids` suffix
-    K = [dict(zip(k, v)) for v in zip(*k.values())]
+    K = _Rows(k)   # a row of `k` as a dict, made for the rows in a candidate pair only
     pairs = []
     a, b = _title_pair_rows(k)
     keep = _may_match_rows(a, b, k)
@@ -707,10 +715,14 @@ def apply_decisions(df:pd.DataFrame, # records that `decisions` was computed on
                    )->pd.DataFrame: # one row per paper; merged rows gone, recorded in `merged_from`
     "Merge the rows joined by `merged` decisions, keeping the newest, most complete record of each group"
     df = df.reset_index(drop=True)
-    groups = merge_groups(df, decisions)
-    out = df.iloc[[k for k, _ in groups]].reset_index(drop=True)
+    return _apply_groups(df, merge_groups(df, decisions))
+
+def _apply_groups(df:pd.DataFrame, groups:list)->pd.DataFrame:
+    "`apply_decisions` with the groups of `merge_groups(df, decisions)` already made (`read` needs them for its counts too)"
+    df = df.reset_index(drop=True)
     multi = [p for p, (_, rest) in enumerate(groups) if rest]
-    if not multi: return unique_ids(out)
+    if not multi: return unique_ids(df)   # nothing merged: every row kept, in order (no copy of every column)
+    out = df.iloc[[k for k, _ in groups]].reset_index(drop=True)
     idx = sorted({i for p in multi for i in [groups[p][0]] + groups[p][1]})
     rows = dict(zip(idx, df.iloc[idx].to_dict('records')))   # only the merged rows go through dicts
     merged = to_frame([_merge(rows, [groups[p][0]] + groups[p][1]) for p in multi])

@@ -11,7 +11,7 @@ import pandas as pd
 from .records import Corpus, to_frame, new_note, atomic_write, dump_json
 from .parse import parse_file, _no_gc
 from .clean import repair, repair_all, DERIVED
-from .dedupe import find_duplicates, apply_decisions, merge_groups, read_overrides, unique_ids
+from .dedupe import find_duplicates, apply_decisions, merge_groups, read_overrides, unique_ids, _apply_groups
 
 # %% auto 0
 __all__ = ['NOT_REPAIRS', 'read', 'exit_code', 'summary_line', 'write_ingest', 'ingest_markdown', 'prisma_counts']
@@ -125,10 +125,11 @@ def _read(paths, fmt, decisions, progress)->Corpus:
         notes.append(new_note('(duplicate detection)', None, 'file', f"duplicate detection failed ({type(e).__name__}: {e}); no records were merged"))
         dec = find_duplicates(df.iloc[:0], overrides=None)
     src = df['source_file'].tolist()   # by position, as `merge_groups` gives rows (one Arrow lookup a row would cost a second on 100,000)
-    for keep, rest in merge_groups(df, dec):
+    groups = merge_groups(df, dec)     # made once: for these counts and for `apply_decisions`
+    for keep, rest in groups:
         stats[src[keep]]['parsed'] += 1
         for k in rest: stats[src[k]]['merged'] += 1
-    out = apply_decisions(df, dec)
+    out = _apply_groups(df, groups)
     return Corpus(out, _notes(notes), dec, _report(list(stats.values()), out, dec, notes))
 
 def _stat(file, fmt, enc, owner, seen, kinds, rejected=0, repaired=0, damaged=0)->dict:
