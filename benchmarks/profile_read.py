@@ -2,6 +2,7 @@
 
     nice -n 10 .venv/bin/python benchmarks/profile_read.py                 # 100,000 BibTeX records
     .venv/bin/python benchmarks/profile_read.py --n 20000 --fmt jsonl --top 30
+    .venv/bin/python benchmarks/profile_read.py --file corpus.jsonl --no-profile --code /tmp/old   # one plain run of another checkout's code
 
 The corpus comes from the ingest benchmark's generator (benchmarks/bench_ingest.py: seed titles, authors and abstracts recombined,
 unique DOIs and arXiv ids), written once to a temporary file in the chosen format. `read` runs once under cProfile (for the
@@ -32,13 +33,26 @@ def main():
     ap.add_argument('--n', type=int, default=100_000, help='records')
     ap.add_argument('--fmt', default='bibtex', help='format to generate (a writer of bench_ingest.py: bibtex, jsonl, ris, csv, ...)')
     ap.add_argument('--top', type=int, default=0, help='also print the N functions with the most own time')
+    ap.add_argument('--file', default=None, help='read this file instead of generating one (--n and --fmt then only label the output)')
+    ap.add_argument('--no-profile', action='store_true', help='only the plain run: records/s by CPU and wall clock, peak RSS, load average')
+    ap.add_argument('--code', default=None, help='import paperlens from this checkout (another commit, for before/after)')
     args = ap.parse_args()
     import bench_ingest
+    if args.code: sys.path.insert(0, args.code)   # after bench_ingest, which puts this checkout first
     from paperlens.ingest import read
     name, write = bench_ingest.WRITERS[args.fmt]
+    if args.no_profile:
+        import os, resource, paperlens
+        path, load = Path(args.file), os.getloadavg()[0]
+        t, u = time.perf_counter(), time.process_time(); c = read(path); plain, cpu = time.perf_counter() - t, time.process_time() - u
+        n = len(c.records)
+        print(f"{path.name} ({Path(paperlens.__file__).parent.parent}): {n:,} records out; {cpu:.2f} s CPU = {n / cpu:,.0f} records/s; {plain:.2f} s wall = "
+              f"{n / plain:,.0f} records/s; peak RSS {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:,.0f} MB; load {load:.1f} -> {os.getloadavg()[0]:.1f}")
+        return
     with tempfile.TemporaryDirectory() as d:
         path = Path(d)/name
-        path.write_text(write(bench_ingest.corpus(args.n)), encoding='utf-8')
+        if args.file: path = Path(args.file)
+        else: path.write_text(write(bench_ingest.corpus(args.n)), encoding='utf-8')
         t, u = time.perf_counter(), time.process_time(); c = read(path); plain, cpu = time.perf_counter() - t, time.process_time() - u
         _clear_caches()
         prof = cProfile.Profile(); t = time.perf_counter(); prof.enable(); read(path); prof.disable(); profiled = time.perf_counter() - t

@@ -537,18 +537,18 @@ _SHORT_DOI, _FULL_DOI = re.compile(r'10/[a-z0-9]+'), re.compile(r'10\.\d{3,9}/\S
 
 def _ids(rec, log):
     a = rec.get('arxiv_id')
-    if isinstance(a, str) and (m := _ARXIV_ID.fullmatch(a.strip())) and m.group(0) != m.group(1):
+    if isinstance(a, str) and _arxiv_may_change(s := a.strip()) and (m := _ARXIV_ID.fullmatch(s)) and m.group(0) != m.group(1):
         rec['arxiv_id'] = m.group(1)
         if m.group(2) and rec.get('arxiv_version') is None: rec['arxiv_version'] = int(m.group(2))
         log.append(dict(field='arxiv_id', kind='arxiv-id', before=a, after=rec['arxiv_id']))
     if rec.get('doi') is not None and (d := norm_doi(rec['doi'])) != rec['doi']:
         log.append(dict(field='doi', kind='doi', before=str(rec['doi']), after=d)); rec['doi'] = d
-    if isinstance(d := rec.get('doi'), str) and _SHORT_DOI.fullmatch(d):   # a shortDOI: the full one, when the record has it
+    if isinstance(d := rec.get('doi'), str) and d.startswith('10/') and _SHORT_DOI.fullmatch(d):   # a shortDOI: the full one, when the record has it
         full = next((norm_doi(m.group(0)) for v in (rec.get('url'),) if isinstance(v, str) for m in [_DOI_IN.search(v)] if m), None)
         if full: log.append(dict(field='doi', kind='doi', before=d, after=full)); rec['doi'] = full
         else: _add(rec['flags'], [f'doi-short: "{d}" (resolve it at https://doi.org/{d})'])
     elif rec.get('doi') and not _FULL_DOI.fullmatch(rec['doi']): _add(rec['flags'], [f'doi-invalid: "{rec["doi"]}"'])
-    ym = year_from_arxiv(rec.get('arxiv_id'))
+    ym = year_from_arxiv(rec.get('arxiv_id')) if _missing(rec.get('year')) or _missing(rec.get('month')) or _missing(rec.get('doi')) else None   # used only to fill one of them
     if ym and _missing(rec.get('year')):
         rec['year'], rec['month'] = ym
         log.append(dict(field='year', kind='year-from-arxiv', before=None, after=f'{ym[0]}-{ym[1]:02d}'))
@@ -558,6 +558,10 @@ def _ids(rec, log):
     if ym and _missing(rec.get('doi')):
         rec['doi'] = ARXIV_DOI + rec['arxiv_id'].lower()
         log.append(dict(field='doi', kind=DERIVED, before=None, after=rec['doi']))
+
+def _arxiv_may_change(s:str)->bool:
+    "Could `_ARXIV_ID` take anything off stripped `s` (an `arXiv:` prefix, a version)? Plain string tests for ASCII text (`re.I` folds other letters too)"
+    return not s.isascii() or s[:6].lower() == 'arxiv:' or (s[-1:].isdigit() and ('v' in s or 'V' in s))
 
 def _missing(v):
     try: return v is None or v != v or str(v) == '<NA>'
