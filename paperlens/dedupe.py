@@ -345,8 +345,8 @@ def _sharing(doc, code, df, tcode, nt:int, nw:int, min_shared:int|None)->tuple[n
     doc, code = doc[keep], code[keep]
     if not len(doc): return np.zeros(0, np.int64), np.zeros(0, np.int64)
     X = sparse.csr_matrix((np.ones(len(doc), np.int32), (doc, code)), shape=(nt, nw))[tcode]   # one row per record
-    S = sparse.triu(X @ X.T, k=1).tocoo()
-    keep = S.data >= (min_shared or BLOCK_MIN_SHARED)
+    S = (X @ X.T).tocoo()   # the pairs `r < c` of it (what `sparse.triu(k=1)` keeps, without making another matrix; their order is set below)
+    keep = (S.row < S.col) & (S.data >= (min_shared or BLOCK_MIN_SHARED))
     r, c, v = S.row[keep], S.col[keep], S.data[keep]
     o = np.lexsort((c, -v, r))                            # per record, the candidates sharing most words first ...
     r, c = r[o], c[o]
