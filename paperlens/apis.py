@@ -171,7 +171,7 @@ def parse_jsonl(text:str, # the file's text (`\n` line ends)
         try: shape, f = json_fields(d)
         except Exception as e:
             p.notes.append(new_note(name, i, 'rejected', f"{name}:{i}: object could not be mapped ({type(e).__name__}: {e})", l[:2000])); continue
-        if not any(f.get(k) for k in ('title', 'abstract', 'doi', 'arxiv_id')):
+        if not (f.get('title') or f.get('abstract') or f.get('doi') or f.get('arxiv_id')):
             p.notes.append(new_note(name, i, 'rejected', f"{name}:{i}: object has no title, abstract, DOI or arXiv id (keys: {', '.join(map(str, list(d)[:8]))})", l[:2000])); continue
         p.records.append(_rec(**f, source_file=name, source_lines=[i, i], source_format='jsonl'))
     if not p.records and not p.notes: p.notes.append(new_note(name, None, 'file', f"{name}: no JSON lines"))

@@ -116,7 +116,7 @@ def _read(paths, fmt, decisions, progress)->Corpus:
         stats[name] = _stat(name, p.fmt, p.encoding, p.owner, p.seen, dict(sorted(Counter(n['kind'] for n in p.notes).items())),
                             rejected=sum(n['kind'] == 'rejected' for n in p.notes),
                             repaired=sum(any(e['kind'] not in NOT_REPAIRS for e in r['repairs']) for r in kept),
-                            damaged=sum(any(str(x).startswith('undecodable-bytes') for x in r['flags']) for r in kept))
+                            damaged=sum(1 for r in kept if r['flags'] and any(str(x).startswith('undecodable-bytes') for x in r['flags'])))
     if not recs: raise ValueError(_nothing_read(stats, notes))
     df = unique_ids(to_frame(recs))   # works kept apart under one DOI or arXiv id: decisions and overrides name each one
     if decisions is not None: read_overrides(decisions)   # a bad overrides file is the user's mistake: say so before any work
