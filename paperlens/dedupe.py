@@ -355,6 +355,11 @@ def _sharing(doc, code, df, tcode, nt:int, nw:int, min_shared:int|None)->tuple[n
     o = np.lexsort((c, r))
     return r[o], c[o]
 
+def _distinct(x:np.ndarray)->np.ndarray:
+    "`np.unique(x)` of an integer array: sorted, then the first of each run (numpy 2.4's `unique` hashes first, three times slower here)"
+    x = np.sort(x)
+    return x[np.r_[True, x[1:] != x[:-1]]] if len(x) else x
+
 def _split_flat(texts:list[str]):
     "Words of `texts` split on ' ' by Arrow: the words (an Arrow array), the text and the position of each"
     import pyarrow as pa, pyarrow.compute as pc
@@ -366,13 +371,16 @@ def _split_flat(texts:list[str]):
 def _candidate_rows_parts(heads:list[str], tails:list[str], min_shared:int|None=None, max_df:int|None=None)->tuple[np.ndarray, np.ndarray]:
     "`_candidate_rows` of the texts `f'{h} {t}' if t else ''`, with each distinct tail (an abstract's opening, repeated by copies of a paper) split and counted once"
     import pyarrow as pa, pyarrow.compute as pc
-    texts = [f'{h} {t}' if t else '' for h, t in zip(heads, tails)]
-    if not texts or len(pd.unique(np.asarray(tails, dtype=object))) > len(texts) // 2: return _candidate_rows(texts, min_shared, max_df)   # few repeated tails: nothing to gain
-    tcode, utexts = pd.factorize(np.asarray(texts, dtype=object))
-    nt = len(utexts)
-    rep = np.zeros(nt, np.int64); rep[tcode[::-1]] = np.arange(len(texts))[::-1]   # the first record of each distinct text
+    texts = lambda: [f'{h} {t}' if t else '' for h, t in zip(heads, tails)]
+    rt, tl = pd.factorize(np.asarray(tails, dtype=object))   # each record's tail
+    if not len(tl) or len(tl) > len(tails) // 2 or (rt < 0).any(): return _candidate_rows(texts(), min_shared, max_df)   # few repeated tails: nothing to gain
+    rh = pd.factorize(np.asarray([h if t else '' for h, t in zip(heads, tails)], dtype=object))[0]   # no tail: the text is '', whatever the head
+    if (rh < 0).any(): return _candidate_rows(texts(), min_shared, max_df)
+    tcode, pairs = pd.factorize(rh.astype(np.int64) * len(tl) + rt)   # a text per distinct (head, tail): two that join to one string have the same words, so the same candidates
+    nt = len(pairs)
+    rep = np.zeros(nt, np.int64); rep[tcode[::-1]] = np.arange(len(tails))[::-1]   # the first record of each distinct text
     H = [heads[i] if tails[i] else '' for i in rep.tolist()]   # the text's words are the head's, then the tail's ('' alone for no tail)
-    pcode, tl = pd.factorize(np.asarray([tails[i] for i in rep.tolist()], dtype=object))
+    pcode = rt[rep]
     try:
         if pc.any(pc.match_substring_regex(pa.array(H + list(tl), pa.large_string()), _OTHER_SPACE_RE2)).as_py(): raise ValueError
         hw, hdoc, hpos = _split_flat(H)
@@ -380,7 +388,7 @@ def _candidate_rows_parts(heads:list[str], tails:list[str], min_shared:int|None=
         tw, tdoc, tpos = _split_flat([tl[v] for v in real.tolist()])
         tdoc = real[tdoc]
         enc = pa.concat_arrays([hw, tw]).dictionary_encode()
-    except (ValueError, UnicodeError, pa.ArrowException): return _candidate_rows(texts, min_shared, max_df)   # odd whitespace, a lone surrogate
+    except (ValueError, UnicodeError, pa.ArrowException): return _candidate_rows(texts(), min_shared, max_df)   # odd whitespace, a lone surrogate
     ids = enc.indices.to_numpy(zero_copy_only=False).astype(np.int64)
     hid, tid = ids[:len(hdoc)], ids[len(hdoc):]
     nw = len(enc.dictionary)
@@ -393,8 +401,8 @@ def _candidate_rows_parts(heads:list[str], tails:list[str], min_shared:int|None=
     okw = pc.and_(pc.greater(pc.utf8_length(d), 2), pc.invert(pc.is_in(d, value_set=pa.array(sorted(_STOP), pa.large_string())))).to_numpy(zero_copy_only=False)
     ok = np.zeros(nw, bool); ok[num] = okw
     hc, tc = num[hid], num[tid]
-    hk = np.unique(hdoc[ok[hc]] * nw + hc[ok[hc]])           # (text, word) of the heads, each once
-    tk = np.unique(tdoc[ok[tc]] * nw + tc[ok[tc]])           # (tail, word) of the distinct tails, each once
+    hk = _distinct(hdoc[ok[hc]] * nw + hc[ok[hc]])           # (text, word) of the heads, each once
+    tk = _distinct(tdoc[ok[tc]] * nw + tc[ok[tc]])           # (tail, word) of the distinct tails, each once
     mult = np.bincount(tcode, minlength=nt)
     tmult = np.bincount(pcode, weights=mult, minlength=len(tl))   # records with each tail
     hu, hc = hk // nw, hk % nw
@@ -406,7 +414,7 @@ def _candidate_rows_parts(heads:list[str], tails:list[str], min_shared:int|None=
     by = np.argsort(pcode, kind='stable'); cnt = np.bincount(pcode, minlength=len(tl)); start = np.cumsum(cnt) - cnt
     tv, n = tk // nw, cnt[tk // nw]
     off = np.arange(n.sum()) - np.repeat(np.cumsum(n) - n, n)
-    key = np.unique(np.concatenate([hk[good[hc]], by[np.repeat(start[tv], n) + off] * nw + np.repeat(tk % nw, n)]))
+    key = _distinct(np.concatenate([hk[good[hc]], by[np.repeat(start[tv], n) + off] * nw + np.repeat(tk % nw, n)]))
     return _sharing(key // nw, key % nw, df, tcode, nt, nw, min_shared)
 
 # %% ../nbs/03_dedupe.ipynb
@@ -491,7 +499,7 @@ def _title_pair_rows(k:dict)->tuple[np.ndarray, np.ndarray]:
     for m in range(1, TITLE_WINDOW + 1):                                                                           # from their first words on (ties in row order)
         x, y = order[:-m], order[m:]
         parts.append((np.minimum(x, y), np.maximum(x, y)))
-    code = np.unique(np.concatenate([a.astype(np.int64) * n + b for a, b in parts]))
+    code = _distinct(np.concatenate([a.astype(np.int64) * n + b for a, b in parts]))
     return code // n, code % n
 
 def _same(codes, a, b): return (codes[a] >= 0) & (codes[a] == codes[b])
