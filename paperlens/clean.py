@@ -224,10 +224,11 @@ def _unigrams()->dict:
 @lru_cache(1)
 def _vocab()->frozenset:
     "A large English and scientific vocabulary: wordfreq's `large` English list, wordsegment's unigrams and its word list (about 560k words)"
-    from wordfreq import get_frequency_dict
+    from wordfreq import get_frequency_list   # the words of `get_frequency_dict`, without a frequency computed for each
     import wordsegment
-    words = set(_unigrams()) | {w for w in get_frequency_dict('en', 'large') if w.isalpha()}
-    words |= set((Path(wordsegment.__file__).parent/'words.txt').read_text(encoding='utf-8').split())
+    words = set(_unigrams())
+    words.update(w for bucket in get_frequency_list('en', 'large') for w in bucket if w.isalpha())
+    words.update((Path(wordsegment.__file__).parent/'words.txt').read_text(encoding='utf-8').split())
     return frozenset(words)
 
 def _count(w): return _unigrams().get(w, 0)

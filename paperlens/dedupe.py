@@ -113,7 +113,7 @@ _MISSING = {'nan', 'none', 'null', 'n/a', 'na', '-', '--', 'unknown'}
 def _str(v)->str|None:
     if not isinstance(v, str): return None
     s = v.strip()
-    return s if s and s.lower() not in _MISSING else None
+    return s if s and (len(s) > 7 or s.lower() not in _MISSING) else None   # (no word of `_MISSING` is longer than 7)
 
 def _group_only(au)->bool:
     "Is an author list one group name (`ASCUS-LSIL Triage Study Group`), which says nothing about the people?"
@@ -429,7 +429,7 @@ _BLOCK_CHARS = 400   # blocking reads the title and the abstract's opening: copi
 
 def _near_pairs(df:pd.DataFrame, skip=lambda i, j: False, authors:list|None=None, dois:list|None=None, titles:list|None=None)->list[dict]:
     "Flag pairs of rows whose abstracts are very similar, unless their authors or registered DOIs (comparison forms, see `_keys`) differ"
-    abstracts = [_abstract_key(a) if isinstance(a, str) and len(a) >= 100 else '' for a in df['abstract']]
+    abstracts = [_abstract_key(a) if isinstance(a, str) and len(a) >= 100 else '' for a in df['abstract'].tolist()]
     if not any(abstracts): return []
     raw = df['title'].tolist()   # `titles`: `_keys`' title keys, '' where `_str` calls the title missing (a `nan` string has a key here)
     titles = [_title_key(t) if isinstance(t, str) and a else '' for t, a in zip(raw, abstracts)] if titles is None else \
