@@ -444,7 +444,7 @@ def assign_part(model_dir:str, # a `Topics` folder written by `Topics.save` (the
                 kept:np.ndarray, # which rows have text
                )->dict: # topics, probabilities, nearest fitted paper, and per-topic term counts of the partition
     "Assign the papers of one partition to the saved model's topics; the task behind `fit_topics` on Dask"
-    from paperlens.topics import Topics, _knn, _vote, _unit
+    from paperlens.topics import Topics, _unit
     from paperlens.embed import doc_texts
     from scipy import sparse
     key = (model_dir, os.path.getmtime(Path(model_dir)/'topics.json'))
@@ -452,11 +452,8 @@ def assign_part(model_dir:str, # a `Topics` folder written by `Topics.save` (the
     t, rows = _LOADED[key]
     docs = [d for d, k in zip(doc_texts(_texts(path)), kept) if k]
     E = _unit(np.load(vectors, allow_pickle=False))
-    I, S = _knn(E, t.embeddings_, t._settings(len(t.embeddings_))['n_neighbors'])   # `Topics.transform`, with its one search kept for the map
-    topics = _vote(t.labels_, I, S)[0]
-    same = S[:, 0] >= 0.99999
-    topics[same] = t.labels_[I[same, 0]]
-    prob, near = t._probability(E, topics), rows[I[:, 0]]
+    topics, prob, I = t._place(E)   # `Topics.transform`'s vote; its one neighbour search also gives the map's nearest fitted paper
+    near = rows[I[:, 0]]
     X = t.topic_model_.vectorizer_model.transform(docs).tocsr()
     ids = np.array(sorted(t.topic_model_.topic_representations_))
     P = sparse.csr_matrix((np.ones(len(docs)), (np.searchsorted(ids, topics), np.arange(len(docs)))), shape=(len(ids), len(docs)))

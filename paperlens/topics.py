@@ -492,11 +492,17 @@ def transform(self:Topics,
     E, T = _unit(embeddings), self.embeddings_
     if E.ndim != 2 or E.shape[1] != T.shape[1]:
         raise ValueError(f"embeddings have {E.shape[-1]} dimensions, the topics {T.shape[1]}: use the same model")
-    I, S = _knn(E, T, self._settings(len(T))['n_neighbors'])
+    topics, prob, _ = self._place(E)
+    return topics, prob
+
+@patch
+def _place(self:Topics, E:np.ndarray)->tuple:
+    "Topics, probabilities and nearest fitted papers (nearest first) of unit vectors `E`: the vote of `transform`, shared with the Dask engine's `assign_part`"
+    I, S = _knn(E, self.embeddings_, self._settings(len(self.embeddings_))['n_neighbors'])
     topics = _vote(self.labels_, I, S)[0]
-    same = S[:, 0] >= 0.99999
+    same = S[:, 0] >= 0.99999   # a paper of the fit itself keeps its own topic
     topics[same] = self.labels_[I[same, 0]]
-    return topics, self._probability(E, topics)
+    return topics, self._probability(E, topics), I
 
 @patch
 def _probability(self:Topics, E:np.ndarray, topics:np.ndarray)->np.ndarray:
