@@ -573,15 +573,14 @@ def repair_all(records:list[dict], # records of one corpus (see `records.new_rec
               )->list[dict]:       # `repair` of each, with the corpus's own long words protected from splitting
     "Repair every record of a corpus, knowing which long words the corpus itself uses"
     out = [repair(r) for r in records]
-    pat, seen = _token_re(GLUE_MIN_LEN), defaultdict(set)   # token -> the distinct texts it was split in
+    pat, seen, split = _token_re(GLUE_MIN_LEN), defaultdict(set), {}   # token -> the distinct texts it was split in; record -> the tokens split in it
     for k, r in enumerate(out):
         for e in r['repairs']:
             if e['kind'] == 'glued-words':
                 for t in pat.findall(e['before']):
-                    if _split(t): seen[t].add(records[k].get(e['field']))
+                    if _split(t): seen[t].add(records[k].get(e['field'])); split.setdefault(k, set()).add(t)
     words = frozenset(t for t, texts in seen.items() if len(texts) >= 2)   # glue is an accident; a token in two texts is a word
     if not words: return out
     tok = _corpus.set(words)
-    again = lambda r: any(e['kind'] == 'glued-words' and any(t in words for t in pat.findall(e['before'])) for e in r['repairs'])   # only a split of one of `words` changes
-    try: return [repair(records[k]) if again(r) else r for k, r in enumerate(out)]
+    try: return [repair(records[k]) if k in split and not words.isdisjoint(split[k]) else r for k, r in enumerate(out)]   # only a split of one of `words` changes
     finally: _corpus.reset(tok)
