@@ -382,13 +382,13 @@ def embed_part(path:str, # Parquet file of records (a partition written by `read
 
 def _embed_cached(texts:list, model, cache_dir)->np.ndarray:
     "Vectors of one partition's texts: its own shard of the shared cache when a run embedded the same texts before, else computed and written as that shard"
-    from paperlens.embed import embed as _embed, load_model, model_id, _text_keys, _shard, _cache_write, CACHE_DIR
+    from paperlens.embed import embed as _embed, load_model, model_id, _text_keys, _shard, _cache_write, _shard_path, CACHE_DIR
     if cache_dir is False or not texts: return _embed(texts, model=model, cache_dir=False, progress=False)
     m = load_model(model, cache_dir=cache_dir or None)   # once per worker process
     keys = _text_keys(texts)
     uniq = np.array(list(dict.fromkeys(keys.tolist())), dtype=keys.dtype)   # distinct texts in first-seen order: the shard's name depends on the texts only
     folder = Path(cache_dir or CACHE_DIR)/'embeddings'/model_id(m)
-    name = folder/f"{hashlib.sha1(uniq.tobytes()).hexdigest()[:16]}.npz"   # the name `_cache_write` gives the shard of these keys
+    name = _shard_path(folder, uniq)   # the shard `_cache_write` writes for these keys
     if name.exists():
         try:
             k, v = _shard(name)

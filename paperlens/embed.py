@@ -182,11 +182,15 @@ def _shard(f):
     _SHARDS[str(f)] = (sig, k, v)
     return k, v
 
+def _shard_path(folder:Path, keys:np.ndarray)->Path:
+    "Where the cache shard of text `keys` lives: named by their hash, so a shard is found from its texts alone"
+    return Path(folder)/f"{hashlib.sha1(keys.tobytes()).hexdigest()[:16]}.npz"
+
 def _cache_write(folder:Path, keys:np.ndarray, vectors:np.ndarray)->bool:
     "Add one shard to the cache; a failed write (full disk, read-only folder) is a warning, never an error"
     import io
     buf = io.BytesIO(); np.savez(buf, keys=keys, vectors=vectors.astype(np.float32))
-    try: atomic_write(folder/f"{hashlib.sha1(keys.tobytes()).hexdigest()[:16]}.npz", buf.getvalue())
+    try: atomic_write(_shard_path(folder, keys), buf.getvalue())
     except OSError as e:
         warnings.warn(f"{folder}: embedding cache not written ({e.strerror or e}); continuing without it")
         return False
