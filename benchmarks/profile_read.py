@@ -3,6 +3,7 @@
     nice -n 10 .venv/bin/python benchmarks/profile_read.py                 # 100,000 BibTeX records
     .venv/bin/python benchmarks/profile_read.py --n 20000 --fmt jsonl --top 30
     .venv/bin/python benchmarks/profile_read.py --file corpus.jsonl --no-profile --code /tmp/old   # one plain run of another checkout's code
+    .venv/bin/python benchmarks/profile_read.py --file corpus.jsonl --stages                       # each stage timed on its own, no profiler
 
 The corpus comes from the ingest benchmark's generator (benchmarks/bench_ingest.py: seed titles, authors and abstracts recombined,
 unique DOIs and arXiv ids), written once to a temporary file in the chosen format. `read` runs once under cProfile (for the
@@ -18,8 +19,34 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT)); sys.path.insert(0, str(ROOT/'benchmarks'))
 
 STAGES = [('parse', 'parse_file'), ('repair', 'repair'), ('&nbsp; vocabulary load (once a process)', '_vocab'), ('records table', 'to_frame'),
-          ('duplicates', 'find_duplicates'), ('&nbsp; blocking (candidate pairs)', '_candidate_rows'), ('&nbsp; near abstracts', '_near_pairs'),
-          ('&nbsp; field keys', '_keys'), ('&nbsp; pair decisions', '_decide'), ('merge', 'apply_decisions'), ('merge groups', 'merge_groups')]
+          ('duplicates', 'find_duplicates'), ('&nbsp; field keys', '_keys'), ('&nbsp; candidate pairs by title', '_title_pair_rows'),
+          ('&nbsp; array pre-filter of the pairs', '_may_match_rows'), ('&nbsp; pair decisions', '_decide'), ('&nbsp; near abstracts', '_near_pairs'),
+          ('&nbsp;&nbsp; their blocking', '_candidate_rows_parts'), ('merge groups', 'merge_groups'), ('merge', '_apply_groups')]
+
+def stages(path):
+    "Each stage of `read` on its own, in one process, without a profiler (CPU seconds; the collector paused, as `read` has it)"
+    import os
+    from paperlens.parse import parse_file, _no_gc
+    from paperlens import clean, dedupe as D, records, ingest
+    T = {}
+    def tm(name, f, *a):
+        t = time.process_time(); r = f(*a); T[name] = time.process_time() - t; return r
+    with _no_gc():
+        tm('vocabulary load (once a process)', lambda: (clean._vocab(), clean._unigrams()))
+        p = tm('parse (`parse_file`)', parse_file, path)
+        recs = tm('repair (`repair_all`)', ingest._repair_all, p.records)
+        df = tm('records table (`to_frame`, `unique_ids`)', lambda: D.unique_ids(records.to_frame(recs)))
+        dec = tm('duplicates (`find_duplicates`)', D.find_duplicates, df)
+        g = tm('merge groups and merge', lambda: D._apply_groups(df, D.merge_groups(df, dec)))
+        _clear_caches(); clean._vocab(); clean._unigrams()   # the parts of the duplicate search once more, on their own
+        k = tm('&nbsp; field keys (`_keys`)', D._keys, df)
+        k['content'] = [i[:15] if isinstance(i, str) and i.startswith('pl:') else None for i in df['id'].tolist()]
+        a, b = tm('&nbsp; candidate pairs by title (`_title_pair_rows`)', D._title_pair_rows, k)
+        keep = tm('&nbsp; their array pre-filter (`_may_match_rows`)', D._may_match_rows, a, b, k)
+        tm('&nbsp; near abstracts (`_near_pairs`)', D._near_pairs, df, lambda i, j: False, k['authors'], k['doi'], k['title'])
+    print(f"\nStages of `read` on {path.name} ({len(df):,} records in, {len(g):,} out; {len(a):,} candidate pairs by title, {int(keep.sum()):,} decided; "
+          f"load {os.getloadavg()[0]:.1f}):\n\n| stage | CPU s |\n|---|---:|")
+    for name, v in T.items(): print(f"| {name} | {v:.2f} |")
 
 def _clear_caches():
     "Empty the per-string caches of the repairs and the duplicate search, so that the profiled run does the work the plain one did"
@@ -36,11 +63,13 @@ def main():
     ap.add_argument('--file', default=None, help='read this file instead of generating one (--n and --fmt then only label the output)')
     ap.add_argument('--no-profile', action='store_true', help='only the plain run: records/s by CPU and wall clock, peak RSS, load average')
     ap.add_argument('--code', default=None, help='import paperlens from this checkout (another commit, for before/after)')
+    ap.add_argument('--stages', action='store_true', help='time each stage on its own, without a profiler (needs --file)')
     args = ap.parse_args()
     import bench_ingest
     if args.code: sys.path.insert(0, args.code)   # after bench_ingest, which puts this checkout first
     from paperlens.ingest import read
     name, write = bench_ingest.WRITERS[args.fmt]
+    if args.stages: return stages(Path(args.file))
     if args.no_profile:
         import os, resource, paperlens
         path, load = Path(args.file), os.getloadavg()[0]
