@@ -192,11 +192,11 @@ def _row(r, phrases, group_phrases, vocab):
     ev = evidence(r, vocab)
     return dict(id=r['id'], introduces=_cell(r, intro), problem=_cell(r, prob), evidence=_cell(r, ev))
 
-def _section(t, topic, members, keys, vocab, phrases, others, per_topic, summarizer, embeddings, rank=None):
+def _section(t, topic, members, keys, vocab, phrases, others, per_topic, summarizer, embeddings, typical=None):
     para = Paragraph(topic, heading(t.get('name') or ('Other papers' if topic < 0 else f'Topic {topic}')))
     ids = [r['id'] for r in members]
     by_id = {r['id']: r for r in members}
-    rank = rank or {i: n for n, i in enumerate(ids)}
+    typical = typical or {i: n for n, i in enumerate(ids)}   # the works' order by topic probability
     groups = group_works(ids, phrases, embeddings=embeddings)
     para.groups = groups
     titles = {p for i in ids for p in keyphrases(dict(title=by_id[i].get('title')))}
@@ -205,28 +205,28 @@ def _section(t, topic, members, keys, vocab, phrases, others, per_topic, summari
     def shown(g, p): return next(surface(i, p) for i in g if p in phrases[i])
     contrib = {i: contribution(by_id[i], vocab) for i in ids} if summarizer is None else {}
     has = lambda i, ps: any(p in phrases[i] for p in ps)
-    leads = [_few([i for i in g if has(i, ps)], rank, phrases, ps) for g, ps in zip(groups, gph)]
+    leads = [_few([i for i in g if has(i, ps)], typical, phrases, ps) for g, ps in zip(groups, gph)]
     if len(ids) >= 2:
         top = _cover(ids, phrases, others, 2, exclude={p for ps in gph for p in ps} if len(groups) > 1 else (), relax=False, titles=titles)
         top = top or ([] if len(groups) > 1 else gph[0][:1])
         if len(groups) > 1 and not top:   # nothing the section shares beyond its lines: the lines are its subject
             lines = [ps[0] for ps in gph if ps]
-            who_ = _few([i for i in ids if has(i, lines)], rank, phrases, lines)
+            who_ = _few([i for i in ids if has(i, lines)], typical, phrases, lines)
             text, used = (f"Work on {_and([shown(ids, p) for p in lines])} {_group_mark([keys[i] for i in who_])}." if lines else ''), lines
         elif len(groups) > 1:
             lines = [ps[0] for ps in gph if ps]
-            who_ = _few([i for i in ids if has(i, top + lines)], rank, phrases, top + lines)
+            who_ = _few([i for i in ids if has(i, top + lines)], typical, phrases, top + lines)
             text = f"Work on {_and([shown(ids, p) for p in top])} {_group_mark([keys[i] for i in who_])} " + \
                    (f"follows {_ORD[len(lines)]} lines: {_and([shown(ids, p) for p in lines])}." if len(lines) >= 2 else f"centres on {shown(ids, lines[0])}." if lines else '')
             used = top + lines
         elif not top: who_, text, used = [], '', []
         else:
             rest = [p for p in gph[0] if p not in top and (' ' in p or re.search(r'[A-Z]', shown(ids, p)[1:]))][:2]
-            who_ = _few([i for i in ids if has(i, top + rest)], rank, phrases, top + rest)
+            who_ = _few([i for i in ids if has(i, top + rest)], typical, phrases, top + rest)
             text = f"Work on {_and([shown(ids, p) for p in top])} {_group_mark([keys[i] for i in who_])}" + (f" covers {_and([shown(ids, p) for p in rest])}." if rest else '.')
             used = top + rest
         if len(who_) >= 2: para.sentences.append(Sentence(text, who_, 'opening', {'phrases': used}))
-    budget = max(per_topic, len(groups))
+    budget, told = max(per_topic, len(groups)), set()
     quota = [max(1, round(budget * len(g) / len(ids))) for g in groups]
     for n, (g, ps) in enumerate(zip(groups, gph)):
         if len(groups) > 1 and len(leads[n]) >= 2:
@@ -235,7 +235,12 @@ def _section(t, topic, members, keys, vocab, phrases, others, per_topic, summari
         rank = {'method': 0, 'finding': 1, 'other': 2}
         if summarizer is None:
             have = sorted([i for i in g if contrib[i]], key=lambda i: (rank[contrib[i]['group']], -contrib[i]['score'], *_order(by_id[i])))
-            for i in sorted(have[:quota[n]], key=lambda i: (rank[contrib[i]['group']], *_order(by_id[i]))):
+            picked = []
+            for i in have:   # one sentence says one thing once: a work whose sentence another work already gave is left to the table
+                said = ' '.join(contrib[i]['sentence'].lower().split())
+                if said not in told: told.add(said); picked.append(i)
+                if len(picked) == quota[n]: break
+            for i in sorted(picked, key=lambda i: (rank[contrib[i]['group']], *_order(by_id[i]))):
                 c, r = contrib[i], by_id[i]
                 name = introduced_name(r)
                 text, tpl = citing_sentence(c['sentence'], keys[i], plural=len(_list(r.get('authors'))) >= 2, name=name)
