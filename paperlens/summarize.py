@@ -355,6 +355,8 @@ def _agrees(a, b):
     a, b = a.lower(), b.lower()
     return a != b and (b in (_third(a), _third(_base(a))) or a in (_third(b), _third(_base(b))) or _base(a) == b or _base(b) == a)
 
+_SELF_NOUNS = {'paper', 'work', 'study', 'article', 'survey', 'letter', 'report', 'thesis'}
+
 def rewrite_problems(source:str, # the record's sentence
                      text:str, # the review's sentence that quotes it, with `@key` marks
                     )->list[str]: # what was changed beyond the sanctioned rewrites; [] when none
@@ -372,6 +374,7 @@ def rewrite_problems(source:str, # the record's sentence
             gone = ' '.join(src[i1:i2])
             if i1 == 0 or set(a) <= _DROPPABLE | _SUBJECTS or _PURPOSE.fullmatch(', ' + gone) or _PURPOSE.fullmatch(' ' + gone) \
                or (i2 == len(src) and _PURPOSE.search(' ' + gone)): continue
+            if a == ['present'] and i2 < len(src) and src[i2].lower() in _SELF_NOUNS: continue   # 'The present paper' -> 'The paper by @key'
             out.append(f'dropped {gone!r}'); continue
         if op == 'insert':
             if set(b) <= {'subj', 'the', 'paper', 'by', 'of', '[', ']'}: continue
@@ -432,7 +435,7 @@ def _check(s, by_key, vocab, corpus_vocab):
             name = introduced_name(r)
             named = bool(name) and name in src
             if not named and (a := anaphora(opener)): why.append(f'refers outside itself: {a[0]!r}')
-            if not named and not re.search(r'\b(?:we|our|us|I|this (?:paper|work|study|article|survey|letter|report|thesis))\b', src, re.I):
+            if not named and not re.search(r'\b(?:we|our|us|I|(?:this|the present) (?:paper|work|study|article|survey|letter|report|thesis))\b', src, re.I):
                 why.append('the source sentence does not say it is the cited work\'s own')
             marks = enumeration(src)
             if marks and (not whole_enumeration(enumeration(s.text)) or len(enumeration(s.text)) != len(marks)): why.append('breaks an enumeration')
