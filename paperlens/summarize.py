@@ -355,7 +355,8 @@ def _agrees(a, b):
     a, b = a.lower(), b.lower()
     return a != b and (b in (_third(a), _third(_base(a))) or a in (_third(b), _third(_base(b))) or _base(a) == b or _base(b) == a)
 
-_SELF_NOUNS = {'paper', 'work', 'study', 'article', 'survey', 'letter', 'report', 'thesis'}
+_SELF_NOUNS = {'paper', 'work', 'study', 'article', 'survey', 'letter', 'report', 'thesis'}   # 'this paper', 'the present study'
+_OWN = re.compile(rf"\b(?:we|our|us|I|(?:this|the present) (?:{'|'.join(sorted(_SELF_NOUNS))}))\b", re.I)   # a sentence that says the work is its own
 
 def rewrite_problems(source:str, # the record's sentence
                      text:str, # the review's sentence that quotes it, with `@key` marks
@@ -384,7 +385,7 @@ def rewrite_problems(source:str, # the record's sentence
         if 'subj' in b:   # '[In this paper,] we [also] propose' -> 'SUBJ proposes'
             b2 = [x for x in b if x not in fill]
             head, tail = (a[:len(a) - len(b2)], a[len(a) - len(b2):]) if b2 else (a, [])
-            thisp = {'paper', 'work', 'study', 'article', 'survey', 'letter', 'report', 'thesis', 'the', 'present', 'this'}
+            thisp = _SELF_NOUNS | {'the', 'present', 'this'}
             if (i1 == 0 or set(head) <= _SUBJECTS | _DROPPABLE | thisp) and set(head) & (_SUBJECTS | thisp) \
                and all(x == y or _agrees(x, y) for x, y in zip(tail, b2)):
                 main_seen = True; continue
@@ -435,7 +436,7 @@ def _check(s, by_key, vocab, corpus_vocab):
             name = introduced_name(r)
             named = bool(name) and name in src
             if not named and (a := anaphora(opener)): why.append(f'refers outside itself: {a[0]!r}')
-            if not named and not re.search(r'\b(?:we|our|us|I|(?:this|the present) (?:paper|work|study|article|survey|letter|report|thesis))\b', src, re.I):
+            if not named and not _OWN.search(src):
                 why.append('the source sentence does not say it is the cited work\'s own')
             marks = enumeration(src)
             if marks and (not whole_enumeration(enumeration(s.text)) or len(enumeration(s.text)) != len(marks)): why.append('breaks an enumeration')
